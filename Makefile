@@ -1,0 +1,90 @@
+# insmod: a plain GNU Makefile.  Honours CC, CFLAGS, CPPFLAGS, LDFLAGS,
+# PREFIX and DESTDIR.  Compression libraries are optional and found with
+# pkg-config; without one, that format is refused with a clear message.
+
+VERSION   := 0.1.0
+PREFIX    ?= /usr/local
+SBINDIR   ?= $(PREFIX)/sbin
+MANDIR    ?= $(PREFIX)/share/man
+DESTDIR   ?=
+CC        ?= cc
+PKG_CONFIG ?= pkg-config
+
+CFLAGS    ?= -O2 -g
+WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wvla -Wformat=2 \
+             -Wmissing-prototypes -Wstrict-prototypes -Wno-format-nonliteral
+STD       := -std=c11 -D_GNU_SOURCE
+BUILD     ?= build
+
+# Optional libraries: each one found adds a -DHAVE_... and its flags.
+define optional_lib
+ifneq ($$(shell $(PKG_CONFIG) --exists $(1) 2>/dev/null && echo yes),)
+LIB_CFLAGS += -DHAVE_$(2) $$(shell $(PKG_CONFIG) --cflags $(1))
+LIB_LIBS   += $$(shell $(PKG_CONFIG) --libs $(1))
+endif
+endef
+$(eval $(call optional_lib,zlib,ZLIB))
+$(eval $(call optional_lib,liblzma,LZMA))
+$(eval $(call optional_lib,libzstd,ZSTD))
+
+ALL_CFLAGS = $(STD) $(WARNINGS) -DINSMOD_VERSION='"$(VERSION)"' $(LIB_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+
+LIB_SRC   := $(filter-out src/main.c,$(wildcard src/*.c src/arch/*.c))
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
+MAIN_OBJ  := $(BUILD)/src/main.o
+UNIT_SRC  := $(wildcard tests/unit/test-*.c)
+UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+all: $(BUILD)/insmod
+
+$(BUILD)/insmod: $(MAIN_OBJ) $(BUILD)/libinsmod.a
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
+
+$(BUILD)/libinsmod.a: $(LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libinsmod.a
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Isrc -Itests/unit $(LDFLAGS) -o $@ $< $(BUILD)/libinsmod.a $(LIB_LIBS)
+
+unit: $(UNIT_BIN)
+
+# A second build with AddressSanitizer and UndefinedBehaviorSanitizer; the
+# whole suite runs against it too.
+SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+sanitize:
+	$(MAKE) BUILD=build/san CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" all unit
+
+# Installs the Debian packages that building and testing need (root).
+deps:
+	sh scripts/install-deps.sh
+
+# The main job: load a real module into a real kernel (QEMU when this
+# machine cannot load modules).
+demo: all
+	sh tests/qemu/demo.sh $(BUILD)/insmod
+
+# Every test, plain and sanitized; ends with "N passed, N failed".
+check: all unit sanitize
+	sh tests/run-all.sh
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(BUILD)/insmod $(DESTDIR)$(SBINDIR)/insmod
+	install -m 0755 scripts/insmod_ksymoops_clean $(DESTDIR)$(SBINDIR)/insmod_ksymoops_clean
+	install -m 0644 doc/insmod.8 $(DESTDIR)$(MANDIR)/man8/insmod.8
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/insmod $(DESTDIR)$(SBINDIR)/insmod_ksymoops_clean \
+	      $(DESTDIR)$(MANDIR)/man8/insmod.8
+
+clean:
+	rm -rf build
+
+.PHONY: all unit sanitize deps demo check install uninstall clean
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

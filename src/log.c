@@ -1,0 +1,69 @@
+/* Messages to the terminal or to syslog (-s: ident "insmod", facility
+ * daemon, errors at LOG_ERR, the rest at LOG_INFO). */
+#include "log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <syslog.h>
+
+static enum log_target target = LOG_TO_TERMINAL;
+static int verbosity;
+static bool quiet;
+
+void log_setup(enum log_target t, int v, bool q)
+{
+	if (target == LOG_TO_SYSLOG && t != LOG_TO_SYSLOG)
+		closelog();
+	target = t;
+	verbosity = v;
+	quiet = q;
+	if (target == LOG_TO_SYSLOG)
+		openlog("insmod", LOG_PID, LOG_DAEMON);
+}
+
+bool log_is_verbose(void) { return verbosity > 0; }
+bool log_is_quiet(void) { return quiet; }
+
+static void emit(FILE *stream, int priority, const char *prefix,
+		 const char *fmt, va_list ap)
+{
+	if (target == LOG_TO_NOWHERE)
+		return;
+	if (target == LOG_TO_SYSLOG) {
+		vsyslog(priority, fmt, ap);
+		return;
+	}
+	fputs(prefix, stream);
+	vfprintf(stream, fmt, ap);
+	fputc('\n', stream);
+}
+
+#define EMIT(stream, prio, prefix)                 \
+	do {                                       \
+		va_list ap;                        \
+		va_start(ap, fmt);                 \
+		emit(stream, prio, prefix, fmt, ap); \
+		va_end(ap);                        \
+	} while (0)
+
+void log_error(const char *fmt, ...) { EMIT(stderr, LOG_ERR, "insmod: "); }
+
+void log_warn(const char *fmt, ...)
+{
+	if (!quiet)
+		EMIT(stderr, LOG_INFO, "insmod: warning: ");
+}
+
+void log_complaint(const char *fmt, ...)
+{
+	if (!quiet)
+		EMIT(stderr, LOG_ERR, "insmod: ");
+}
+
+void log_output(const char *fmt, ...) { EMIT(stdout, LOG_INFO, ""); }
+
+void log_verbose(const char *fmt, ...)
+{
+	if (verbosity > 0)
+		EMIT(stderr, LOG_INFO, "insmod: ");
+}

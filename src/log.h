@@ -1,0 +1,32 @@
+/* Messages to the user: terminal or syslog, filtered by -q and -v.
+ *
+ * Library code never exits and never writes to stdout/stderr directly: it
+ * reports through these functions and returns 0 or -errno, so that main()
+ * alone decides the exit status and the fuzzers can silence everything. */
+#ifndef INSMOD_LOG_H
+#define INSMOD_LOG_H
+
+#include <stdbool.h>
+
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+
+enum log_target { LOG_TO_TERMINAL, LOG_TO_SYSLOG, LOG_TO_NOWHERE };
+
+void log_setup(enum log_target target, int verbosity, bool quiet);
+
+/* An error: always shown (stderr or LOG_ERR). */
+void log_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* A warning: shown unless quiet (stderr or LOG_WARNING). */
+void log_warn(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* A complaint that -q silences even though it is an error: unresolved
+ * symbols and version mismatches (the exit status still tells). */
+void log_complaint(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* Normal output the user asked for (map lines): stdout or LOG_INFO. */
+void log_output(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* Shown with -v (stderr or LOG_INFO). */
+void log_verbose(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
+bool log_is_verbose(void);
+bool log_is_quiet(void);
+
+#endif

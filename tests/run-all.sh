@@ -1,0 +1,62 @@
+#!/bin/sh
+# Runs every test and prints one closing line "N passed, N failed".
+#
+# Every test program prints one line per check, "PASS: what" or
+# "FAIL: what".  A program that exits non-zero without having printed a
+# FAIL line counts as one failure of its own, so a crash is never silent.
+#
+# The unit and command-line tests run twice: against the plain build and
+# against the ASan+UBSan build (build/san).  The kernel tests run in QEMU.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+log=${TEST_LOG:-build/test.log}
+mkdir -p build
+: > "$log"
+passed=0
+failed=0
+
+run() {	# run LABEL COMMAND...
+	label=$1; shift
+	out=$(mktemp)
+	"$@" > "$out" 2>&1
+	rc=$?
+	p=$(grep -c '^PASS: ' "$out")
+	f=$(grep -c '^FAIL: ' "$out")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "FAIL: $label exited with status $rc" >> "$out"
+		f=1
+	fi
+	{ echo "=== $label"; cat "$out"; } >> "$log"
+	grep '^FAIL: ' "$out" | sed "s|^|[$label] |"
+	echo "$label: $p passed, $f failed"
+	passed=$((passed + p))
+	failed=$((failed + f))
+	rm -f "$out"
+}
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+for build in build build/san; do
+	[ -x "$build/insmod" ] || continue
+	for t in "$build"/tests/test-*; do
+		[ -x "$t" ] || continue
+		run "$build/${t##*/}" "$t"
+	done
+	for t in tests/cli/*.sh; do
+		[ -f "$t" ] || continue
+		run "$build/cli/${t##*/}" env INSMOD="$top/$build/insmod" sh "$t"
+	done
+done
+
+if [ -z "${SKIP_QEMU:-}" ]; then
+	for t in tests/qemu/test-*.sh; do
+		[ -f "$t" ] || continue
+		run "qemu/${t##*/}" env INSMOD="$top/build/insmod" sh "$t"
+	done
+fi
+
+echo "full log: $log"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
