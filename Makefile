@@ -16,6 +16,8 @@ WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wvla -Wformat=2 \
 STD       := -std=c11 -D_GNU_SOURCE
 BUILD     ?= build
 
+# Headers are included as "name.h" (-iquote), so that src/elf.h never hides
+# the system <elf.h>.
 # Optional libraries: each one found adds a -DHAVE_... and its flags.
 define optional_lib
 ifneq ($$(shell $(PKG_CONFIG) --exists $(1) 2>/dev/null && echo yes),)
@@ -46,11 +48,11 @@ $(BUILD)/libinsmod.a: $(LIB_OBJ)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Isrc -MMD -MP -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -iquote src -MMD -MP -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libinsmod.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Isrc -Itests/unit $(LDFLAGS) -o $@ $< $(BUILD)/libinsmod.a $(LIB_LIBS)
+	$(CC) $(ALL_CFLAGS) -iquote src -iquote tests/unit $(LDFLAGS) -o $@ $< $(BUILD)/libinsmod.a $(LIB_LIBS)
 
 unit: $(UNIT_BIN)
 

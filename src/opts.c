@@ -1,0 +1,217 @@
+/* Option table and help text.  The options are the original insmod's, as
+ * its manual page lists them; a few long-only ones are ours (the linker's
+ * symbol source and load address). */
+#include "opts.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	OPT_KERNEL_SYMBOLS = 0x100,
+	OPT_KERNEL_RELEASE,
+	OPT_BASE,
+};
+
+static const char short_options[] = "fhkLmnpqrsSvVxXyYo:O:P:";
+
+// clang-format off
+static const struct option long_options[] = {
+	{ "force",          no_argument,       NULL, 'f' },
+	{ "help",           no_argument,       NULL, 'h' },
+	{ "autoclean",      no_argument,       NULL, 'k' },
+	{ "lock",           no_argument,       NULL, 'L' },
+	{ "map",            no_argument,       NULL, 'm' },
+	{ "noload",         no_argument,       NULL, 'n' },
+	{ "probe",          no_argument,       NULL, 'p' },
+	{ "poll",           no_argument,       NULL, 'p' },	/* the original's old name */
+	{ "quiet",          no_argument,       NULL, 'q' },
+	{ "root",           no_argument,       NULL, 'r' },
+	{ "syslog",         no_argument,       NULL, 's' },
+	{ "kallsyms",       no_argument,       NULL, 'S' },
+	{ "verbose",        no_argument,       NULL, 'v' },
+	{ "version",        no_argument,       NULL, 'V' },
+	{ "export",         no_argument,       NULL, 'X' },
+	{ "noexport",       no_argument,       NULL, 'x' },
+	{ "ksymoops",       no_argument,       NULL, 'Y' },
+	{ "noksymoops",     no_argument,       NULL, 'y' },
+	{ "name",           required_argument, NULL, 'o' },
+	{ "blob",           required_argument, NULL, 'O' },
+	{ "prefix",         required_argument, NULL, 'P' },
+	{ "kernel-symbols", required_argument, NULL, OPT_KERNEL_SYMBOLS },
+	{ "kernel-release", required_argument, NULL, OPT_KERNEL_RELEASE },
+	{ "base",           required_argument, NULL, OPT_BASE },
+	{ NULL, 0, NULL, 0 },
+};
+// clang-format on
+
+static const char usage_text[] =
+	"usage: insmod [-fhkLmnpqrsSvVxXyY] [-o module_name] [-O blob_name] [-P prefix]\n"
+	"              module [symbol=value ...]\n";
+
+static const char help_text[] =
+	"\n"
+	"Install a loadable module in the running kernel.  MODULE is a path, or a bare\n"
+	"name searched for in MODPATH, the configuration file's path lines, or\n"
+	"/lib/modules.  Each symbol=value word sets one module parameter.\n"
+	"\n"
+	"Options:\n"
+	"  -f, --force        load even if the module was built for another kernel\n"
+	"                     version (the kernel is tainted)\n"
+	"  -h, --help         print this help and exit\n"
+	"  -k, --autoclean    2.4 kernels: mark the module for autoclean (no effect on 2.6+)\n"
+	"  -L, --lock         lock the module file so that concurrent loads of it take\n"
+	"                     turns; finding it already loaded then counts as success\n"
+	"  -m, --map          print a load map (sections and symbols) on stdout\n"
+	"  -n, --noload       do everything but load: link at 0x12340000 (or --base)\n"
+	"  -p, --probe        check that the module would load: find it, check versions\n"
+	"                     and resolve symbols; nothing is loaded or written\n"
+	"  -q, --quiet        do not list unresolved symbols or version mismatches;\n"
+	"                     the exit status still tells\n"
+	"  -r, --root         toggle the check that a module found by searching is owned\n"
+	"                     by root and writable by nobody else (on by default)\n"
+	"  -s, --syslog       send every message to syslog instead of the terminal\n"
+	"  -S, --kallsyms     2.4 kernels: add kallsyms data (no effect on 2.6+)\n"
+	"  -v, --verbose      say what is being done\n"
+	"  -V, --version      print the version and exit\n"
+	"  -X, --export       2.4 kernels: export all external symbols (no effect on 2.6+)\n"
+	"  -x, --noexport     2.4 kernels: export no symbols (no effect on 2.6+)\n"
+	"  -Y, --ksymoops     add the __insmod_ ksymoops symbols\n"
+	"  -y, --noksymoops   do not add ksymoops symbols\n"
+	"  -o, --name=NAME    load the module under another name\n"
+	"  -O, --blob=FILE    write the relocated image, exactly as loaded, to FILE\n"
+	"  -P, --prefix=PFX   symbol version prefix for 2.4 versioned modules\n"
+	"      --kernel-symbols=FILE  link against this symbol table (kallsyms,\n"
+	"                     ksyms, System.map or Module.symvers) instead of the\n"
+	"                     running kernel's; repeatable\n"
+	"      --kernel-release=VER   check against and search under release VER\n"
+	"                     instead of the running kernel's\n"
+	"      --base=ADDR    load address for -n (default 0x12340000)\n"
+	"\n"
+	"Environment: MODPATH (module directories, %s = kernel release), MODULECONF\n"
+	"(configuration file, default /etc/modules.conf).\n"
+	"Exit status: 0 on success, 1 on any failure.  See insmod(8).\n";
+
+static void usage_error(const char *why, const char *arg)
+{
+	if (why)
+		fprintf(stderr, "insmod: %s%s%s\n", why, arg ? ": " : "", arg ? arg : "");
+	fputs(usage_text, stderr);
+	fputs("Try 'insmod --help' for more information.\n", stderr);
+}
+
+static int parse_address(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s || *end || *s == '-')
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int add_symbol_file(struct insmod_opts *o, const char *file)
+{
+	const char **v = realloc(o->symbol_files, (o->nsymbol_files + 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	v[o->nsymbol_files++] = file;
+	o->symbol_files = v;
+	return 0;
+}
+
+static void set_defaults(struct insmod_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->root_check = true;
+	o->export_all = -1;
+	o->ksymoops = -1;
+}
+
+/* Applies one option; returns OPTS_RUN to go on. */
+static enum opts_result apply_option(struct insmod_opts *o, int c)
+{
+	switch (c) {
+	case 'f': o->force = true; break;
+	case 'k': o->autoclean = true; break;
+	case 'L': o->lock = true; break;
+	case 'm': o->map = true; break;
+	case 'n': o->noload = true; break;
+	case 'p': o->probe = true; break;
+	case 'q': o->quiet = true; break;
+	case 'r': o->root_check = !o->root_check; break;	/* a toggle, as in the original */
+	case 's': o->syslog = true; break;
+	case 'S': o->kallsyms = true; break;
+	case 'v': o->verbose++; break;
+	case 'X': o->export_all = 1; break;
+	case 'x': o->export_all = 0; break;
+	case 'Y': o->ksymoops = 1; break;
+	case 'y': o->ksymoops = 0; break;
+	case 'o': o->name = optarg; break;
+	case 'O': o->blob = optarg; break;
+	case 'P': o->prefix = optarg; break;
+	case OPT_KERNEL_RELEASE: o->release = optarg; break;
+	case OPT_KERNEL_SYMBOLS:
+		if (add_symbol_file(o, optarg)) {
+			fputs("insmod: out of memory\n", stderr);
+			return OPTS_EXIT_USAGE;
+		}
+		break;
+	case OPT_BASE:
+		if (parse_address(optarg, &o->base)) {
+			usage_error("--base needs an address such as 0x12340000, not", optarg);
+			return OPTS_EXIT_USAGE;
+		}
+		o->have_base = true;
+		break;
+	case 'h':
+		fputs(usage_text, stdout);
+		fputs(help_text, stdout);
+		return OPTS_EXIT_OK;
+	case 'V':
+		printf("insmod version %s\n", INSMOD_VERSION);
+		return OPTS_EXIT_OK;
+	default:	/* getopt has printed what was wrong */
+		usage_error(NULL, NULL);
+		return OPTS_EXIT_USAGE;
+	}
+	return OPTS_RUN;
+}
+
+enum opts_result opts_parse(int argc, char **argv, struct insmod_opts *o)
+{
+	int c;
+
+	set_defaults(o);
+	opterr = 1;
+	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
+		enum opts_result r = apply_option(o, c);
+
+		if (r != OPTS_RUN)
+			return r;
+	}
+	if (optind >= argc) {
+		usage_error("no module given", NULL);
+		return OPTS_EXIT_USAGE;
+	}
+	if (o->name && (!*o->name || strchr(o->name, '/'))) {
+		usage_error("-o needs a module name without '/'", o->name);
+		return OPTS_EXIT_USAGE;
+	}
+	o->module = argv[optind];
+	o->params = argv + optind + 1;
+	o->nparams = (size_t)(argc - optind - 1);
+	return OPTS_RUN;
+}
+
+void opts_release(struct insmod_opts *o)
+{
+	free(o->symbol_files);
+	o->symbol_files = NULL;
+}
