@@ -1,0 +1,148 @@
+/* The interface between the generic module linker (link.c, layout.c) and
+ * the code of one architecture (src/arch/NAME.c).
+ *
+ * The generic linker resolves symbols, lays the sections out, computes for
+ * every relocation its place in the image (loc), its run-time address (P),
+ * the symbol's value (S) and the addend (A, explicit for RELA; for REL the
+ * arch file decodes it from the field), and hands each one to the arch
+ * file, which knows only its own relocation types.  An arch file is chosen
+ * at run time from e_machine, so one binary links modules of every
+ * supported architecture.
+ *
+ * Rules for arch files: every write narrower than 64 bits is range-checked
+ * the way the kernel's own loader checks it (and no further); an unknown
+ * type is a hard error; every error goes through link_reloc_error(), which
+ * names the type, section, offset and symbol.  Functions return 0 or
+ * -errno. */
+#ifndef INSMOD_ARCH_H
+#define INSMOD_ARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "elf.h"
+
+struct linker;
+
+/* One relocation entry, with what every architecture needs computed once.
+ * loc and P are kept apart on purpose: loc is where we write (in our
+ * buffer), P is where the field will run. */
+struct reloc_site {
+	size_t relsec;		/* index of the SHT_REL/SHT_RELA section */
+	size_t index;		/* entry number within it */
+	size_t target;		/* section being patched */
+	uint32_t type;
+	uint32_t sym;		/* symbol index */
+	uint64_t offset;	/* r_offset within the target section */
+	uint8_t *loc;		/* the field in the image */
+	uint64_t room;		/* bytes from loc to the end of the target */
+	uint64_t P;		/* run-time address of the field */
+	uint64_t S;		/* symbol value (resolved, laid out) */
+	int64_t A;		/* r_addend (RELA); 0 for REL */
+};
+
+struct arch_ops {
+	uint16_t machine;	/* EM_* */
+	const char *name;	/* "x86_64" */
+	bool is64;		/* ELFCLASS64 expected */
+	bool big_endian;	/* ELFDATA2MSB expected */
+	uint32_t reloc_section;	/* SHT_REL or SHT_RELA: the only kind the kernel applies */
+
+	/* Before layout: size or create what the kernel's
+	 * module_frob_arch_sections() would (PLTs, GOTs, veneers), by changing
+	 * the side table (struct link_sec).  May be NULL. */
+	int (*frob_sections)(struct linker *lk);
+
+	/* Applies relocation section relsec, entry by entry.  May be NULL:
+	 * the generic loop (link_apply_section_in_order) then calls
+	 * apply_one for each entry in file order. */
+	int (*apply_section)(struct linker *lk, size_t relsec);
+
+	/* Applies one entry.  lk may have no ELF file (unit tests): use only
+	 * the site, and link_reloc_error() for messages. */
+	int (*apply_one)(struct linker *lk, const struct reloc_site *site);
+
+	/* "R_X86_64_PC32", or NULL for a type this file does not know. */
+	const char *(*reloc_name)(uint32_t type);
+
+	/* Undefined symbols the kernel tolerates without resolving them
+	 * (x86: _GLOBAL_OFFSET_TABLE_).  May be NULL. */
+	bool (*ignore_undefined)(const char *name);
+
+	/* Frees what frob_sections allocated (lk->arch_state).  May be NULL. */
+	void (*release)(struct linker *lk);
+};
+
+/* The arch file for a machine, or NULL. */
+const struct arch_ops *arch_for_machine(uint16_t machine);
+
+extern const struct arch_ops arch_x86_64;
+extern const struct arch_ops arch_i386;
+extern const struct arch_ops arch_aarch64;
+
+/* Where one section goes: the side table, so the ELF headers stay
+ * untouched.  type/flags/size/align start as the file's and may be
+ * changed by frob_sections (e.g. arm64 .plt becomes NOBITS of a computed
+ * size). */
+struct link_sec {
+	uint32_t type;
+	uint64_t flags;
+	uint64_t size;
+	uint64_t align;
+	bool placed;		/* part of the image */
+	bool init;		/* in the .init* part */
+	uint64_t offset;	/* within the image */
+	uint64_t addr;		/* run-time address */
+};
+
+/* State shared by the generic linker and the arch files. */
+struct linker {
+	const struct link_job *job;
+	const struct elf_file *elf;	/* NULL in relocation unit tests */
+	const struct arch_ops *arch;
+	struct link_sec *secs;		/* elf->nsections entries */
+	uint64_t *symval;		/* S for every symbol index */
+	uint8_t *image;			/* the whole image, one allocation */
+	uint64_t image_size;
+	uint64_t base;
+	uint64_t init_start, init_end;	/* the .init* part, [start, end) addresses */
+	void *arch_state;		/* owned by the arch file */
+	unsigned errors;		/* relocation errors reported so far */
+};
+
+/* Helpers for arch files (link.c). */
+
+/* Fills *site for entry i of relocation section relsec. */
+int link_site(struct linker *lk, size_t relsec, size_t i, struct reloc_site *site);
+/* The generic per-section loop in file order. */
+int link_apply_section_in_order(struct linker *lk, size_t relsec);
+/* Checks that a field of width bytes fits at site->loc; logs and returns
+ * -ENOEXEC if not. */
+int link_check_room(struct linker *lk, const struct reloc_site *site, unsigned width);
+/* Logs "FILE: relocation TYPE at SECTION+0xOFF against SYMBOL: MESSAGE"
+ * and returns -ENOEXEC. */
+int link_reloc_error(struct linker *lk, const struct reloc_site *site,
+		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The name of symbol i for messages ("" never: section symbols are named
+ * after their section). */
+const char *link_symbol_name(const struct linker *lk, uint32_t sym);
+
+/* Little-endian field access (every arch here is little-endian; a
+ * big-endian arch adds its own pair). */
+static inline uint64_t get_le(const uint8_t *p, unsigned n)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < n; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+static inline void put_le(uint8_t *p, unsigned n, uint64_t v)
+{
+	for (unsigned i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+#endif
