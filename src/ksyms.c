@@ -1,0 +1,588 @@
+/* Kernel symbol tables: parsing the four text formats and one hash table.
+ *
+ * Speed matters (a 4 MB /proc/kallsyms is read on every link), so files are
+ * mapped, never copied line by line, and names stay pointers into the
+ * mapping.  When the caller registers the names it needs first
+ * (ksyms_want), lines for other names cost one hash probe and no memory:
+ * a module needs a few hundred of the kernel's ~100,000 symbols. */
+#include "ksyms.h"
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define KSYMTAB_PREFIX "__ksymtab_"
+
+void ksyms_init(struct ksym_table *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+static uint32_t hash_name(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)s[i]) * 16777619u;
+	return h;
+}
+
+static bool same_name(const struct ksym *k, const char *s, size_t n)
+{
+	return k->name_len == n && memcmp(k->name, s, n) == 0;
+}
+
+/* The bucket holding name, or the empty bucket where it would go. */
+static uint32_t *bucket_for(const struct ksym_table *t, const char *s, size_t n)
+{
+	size_t mask = t->nbuckets - 1;
+	size_t i = hash_name(s, n) & mask;
+
+	for (;;) {
+		uint32_t *b = &t->buckets[i];
+
+		if (*b == 0 || same_name(&t->syms[*b - 1], s, n))
+			return b;
+		i = (i + 1) & mask;
+	}
+}
+
+static int grow_buckets(struct ksym_table *t)
+{
+	size_t n = t->nbuckets ? t->nbuckets * 2 : 1024;
+	uint32_t *old = t->buckets;
+
+	t->buckets = calloc(n, sizeof(*t->buckets));
+	if (!t->buckets) {
+		t->buckets = old;
+		return -ENOMEM;
+	}
+	t->nbuckets = n;
+	for (size_t i = 0; i < t->nsyms; i++)
+		*bucket_for(t, t->syms[i].name, t->syms[i].name_len) = (uint32_t)(i + 1);
+	free(old);
+	return 0;
+}
+
+/* Finds name, adding an empty entry for it unless the table is filtered
+ * to wanted names.  NULL when filtered out (or on ENOMEM, noted in *err). */
+static struct ksym *find_or_add(struct ksym_table *t, const char *s, size_t n, int *err)
+{
+	uint32_t *b;
+
+	if (n == 0 || n > UINT32_MAX)
+		return NULL;
+	if (t->nbuckets == 0 && grow_buckets(t) < 0)
+		goto nomem;
+	b = bucket_for(t, s, n);
+	if (*b)
+		return &t->syms[*b - 1];
+	if (t->filtered)
+		return NULL;
+	if (t->nsyms == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 1024;
+		struct ksym *v = realloc(t->syms, cap * sizeof(*v));
+
+		if (!v)
+			goto nomem;
+		t->syms = v;
+		t->cap = cap;
+	}
+	if ((t->nsyms + 1) * 2 > t->nbuckets) {
+		if (grow_buckets(t) < 0)
+			goto nomem;
+		b = bucket_for(t, s, n);
+	}
+	memset(&t->syms[t->nsyms], 0, sizeof(t->syms[0]));
+	t->syms[t->nsyms].name = s;
+	t->syms[t->nsyms].name_len = (uint32_t)n;
+	*b = (uint32_t)++t->nsyms;
+	return &t->syms[t->nsyms - 1];
+nomem:
+	*err = -ENOMEM;
+	return NULL;
+}
+
+int ksyms_want(struct ksym_table *t, const char *name)
+{
+	int err = 0;
+	bool was = t->filtered;
+
+	t->filtered = false;
+	find_or_add(t, name, strlen(name), &err);
+	t->filtered = was;
+	return err;
+}
+
+void ksyms_filter(struct ksym_table *t)
+{
+	t->filtered = true;
+}
+
+const struct ksym *ksyms_lookup_n(const struct ksym_table *t, const char *name, size_t len)
+{
+	uint32_t *b;
+
+	if (t->nbuckets == 0)
+		return NULL;
+	b = bucket_for(t, name, len);
+	return *b ? &t->syms[*b - 1] : NULL;
+}
+
+const struct ksym *ksyms_lookup(const struct ksym_table *t, const char *name)
+{
+	return ksyms_lookup_n(t, name, strlen(name));
+}
+
+/* ---- Reading a file ---------------------------------------------------- */
+
+/* Maps a regular file; reads anything else (/proc files have no size). */
+static int read_whole(const char *path, void **map, size_t *size, bool *mapped)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	size_t cap = 0, len = 0;
+	char *buf = NULL;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+
+		close(fd);
+		if (p == MAP_FAILED)
+			return -errno;
+		*map = p;
+		*size = (size_t)st.st_size;
+		*mapped = true;
+		return 0;
+	}
+	for (;;) {
+		ssize_t r;
+
+		if (len == cap) {
+			char *nb = realloc(buf, cap = cap ? cap * 2 : 1 << 20);
+
+			if (!nb) {
+				free(buf);
+				close(fd);
+				return -ENOMEM;
+			}
+			buf = nb;
+		}
+		r = read(fd, buf + len, cap - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = -errno;
+
+			free(buf);
+			close(fd);
+			return e;
+		}
+		if (r == 0)
+			break;
+		len += (size_t)r;
+	}
+	close(fd);
+	*map = buf;
+	*size = len;
+	*mapped = false;
+	return 0;
+}
+
+struct cursor {
+	const char *p, *end;
+};
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* The next whitespace-separated field of the current line, or false at
+ * the end of the line. */
+static bool next_field(struct cursor *c, const char **s, size_t *n)
+{
+	while (c->p < c->end && is_blank(*c->p))
+		c->p++;
+	if (c->p >= c->end || *c->p == '\n')
+		return false;
+	*s = c->p;
+	while (c->p < c->end && !is_blank(*c->p) && *c->p != '\n')
+		c->p++;
+	*n = (size_t)(c->p - *s);
+	return true;
+}
+
+static void skip_line(struct cursor *c)
+{
+	const char *nl = memchr(c->p, '\n', (size_t)(c->end - c->p));
+
+	c->p = nl ? nl + 1 : c->end;
+}
+
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* A hex number of at most 16 digits, with an optional 0x. */
+static bool parse_hex(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (n > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		s += 2;
+		n -= 2;
+	}
+	if (n == 0 || n > 16)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		int d = hex_digit(s[i]);
+
+		if (d < 0)
+			return false;
+		v = v << 4 | (uint64_t)d;
+	}
+	*out = v;
+	return true;
+}
+
+static bool is_upper(char c)
+{
+	return c >= 'A' && c <= 'Z';
+}
+
+/* Records an address for k, keeping an earlier global definition over a
+ * later local one of the same name (static functions repeat names). */
+static void set_address(struct ksym_table *t, struct ksym *k, uint64_t addr,
+			uint32_t flags, const char *owner, size_t owner_len)
+{
+	if (addr)
+		t->nonzero_address = true;
+	if ((k->flags & KSYM_HAS_ADDR) &&
+	    ((k->flags & KSYM_GLOBAL) || !(flags & KSYM_GLOBAL)))
+		return;
+	k->addr = addr;
+	k->flags = (k->flags & ~(KSYM_GLOBAL | KSYM_MODULE | KSYM_OLD)) | flags | KSYM_HAS_ADDR;
+	if (owner) {
+		k->owner = owner;
+		k->owner_len = (uint32_t)owner_len;
+	}
+}
+
+/* "ADDR TYPE NAME" or "ADDR TYPE NAME\t[MODULE]" (/proc/kallsyms, System.map). */
+static int parse_kallsyms_line(struct ksym_table *t, struct cursor *c)
+{
+	const char *f[4];
+	size_t n[4], nf = 0;
+	uint64_t addr;
+	uint32_t flags = 0;
+	struct ksym *k;
+	int err = 0;
+
+	while (nf < 4 && next_field(c, &f[nf], &n[nf]))
+		nf++;
+	skip_line(c);
+	if (nf < 3 || n[1] != 1 || !parse_hex(f[0], n[0], &addr))
+		return 0;	/* not a symbol line: ignored, as the kernel's tools do */
+	if (is_upper(f[1][0]))
+		flags |= KSYM_GLOBAL;
+	if (nf == 4) {
+		if (n[3] < 2 || f[3][0] != '[' || f[3][n[3] - 1] != ']')
+			return 0;
+		flags |= KSYM_MODULE;
+		f[3]++;
+		n[3] -= 2;
+	} else if (n[2] > sizeof(KSYMTAB_PREFIX) - 1 &&
+		   memcmp(f[2], KSYMTAB_PREFIX, sizeof(KSYMTAB_PREFIX) - 1) == 0) {
+		/* vmlinux exports are the names that have a __ksymtab_ entry */
+		size_t skip = sizeof(KSYMTAB_PREFIX) - 1;
+
+		t->have_ksymtab = true;
+		k = find_or_add(t, f[2] + skip, n[2] - skip, &err);
+		if (k)
+			k->flags |= KSYM_KSYMTAB;
+		return err;
+	}
+	k = find_or_add(t, f[2], n[2], &err);
+	if (k)
+		set_address(t, k, addr, flags, nf == 4 ? f[3] : NULL, nf == 4 ? n[3] : 0);
+	return err;
+}
+
+/* "ADDR NAME [MODULE]": the 2.4 /proc/ksyms, where every line is an
+ * export and modversions appended "_R" and the CRC in hex to the name. */
+static int parse_old_ksyms_line(struct ksym_table *t, struct cursor *c)
+{
+	const char *f[3];
+	size_t n[3], nf = 0;
+	uint64_t addr, crc = 0;
+	bool has_crc = false;
+	struct ksym *k;
+	int err = 0;
+
+	while (nf < 3 && next_field(c, &f[nf], &n[nf]))
+		nf++;
+	skip_line(c);
+	if (nf < 2 || !parse_hex(f[0], n[0], &addr))
+		return 0;
+	if (n[1] > 10 && f[1][n[1] - 10] == '_' && f[1][n[1] - 9] == 'R' &&
+	    parse_hex(f[1] + n[1] - 8, 8, &crc)) {
+		has_crc = true;
+		n[1] -= 10;
+	}
+	if (nf == 3 && n[2] >= 2 && f[2][0] == '[' && f[2][n[2] - 1] == ']') {
+		f[2]++;
+		n[2] -= 2;
+	} else {
+		nf = 2;
+	}
+	k = find_or_add(t, f[1], n[1], &err);
+	if (!k)
+		return err;
+	set_address(t, k, addr, KSYM_GLOBAL | KSYM_OLD | (nf == 3 ? KSYM_MODULE : 0),
+		    nf == 3 ? f[2] : NULL, nf == 3 ? n[2] : 0);
+	if (has_crc && !(k->flags & KSYM_HAS_CRC)) {
+		k->crc = (uint32_t)crc;
+		k->flags |= KSYM_HAS_CRC;
+		t->have_crcs = true;
+	}
+	return 0;
+}
+
+/* The next tab-separated field (Module.symvers allows empty ones). */
+static bool next_tab_field(struct cursor *c, const char **s, size_t *n)
+{
+	if (c->p >= c->end || *c->p == '\n')
+		return false;
+	*s = c->p;
+	while (c->p < c->end && *c->p != '\t' && *c->p != '\n')
+		c->p++;
+	*n = (size_t)(c->p - *s);
+	if (c->p < c->end && *c->p == '\t')
+		c->p++;
+	return true;
+}
+
+/* "0xCRC\tNAME\tMODULE\tEXPORT_SYMBOL[_GPL]\tNAMESPACE" (modpost's dump). */
+static int parse_symvers_line(struct ksym_table *t, struct cursor *c)
+{
+	const char *f[5];
+	size_t n[5], nf = 0;
+	uint64_t crc;
+	struct ksym *k;
+	int err = 0;
+
+	while (nf < 5 && next_tab_field(c, &f[nf], &n[nf]))
+		nf++;
+	skip_line(c);
+	if (nf < 4 || !parse_hex(f[0], n[0], &crc))
+		return 0;
+	while (nf == 5 && n[4] && f[4][n[4] - 1] == '\r')
+		n[4]--;
+	k = find_or_add(t, f[1], n[1], &err);
+	if (!k || (k->flags & KSYM_SYMVERS))
+		return err;	/* the first listing of a name wins */
+	k->flags |= KSYM_SYMVERS | KSYM_HAS_CRC;
+	k->crc = (uint32_t)crc;
+	t->have_crcs = true;
+	if (n[3] == sizeof("EXPORT_SYMBOL_GPL") - 1 && memcmp(f[3], "EXPORT_SYMBOL_GPL", n[3]) == 0)
+		k->flags |= KSYM_GPL;
+	if (nf == 5 && n[4]) {
+		k->ns = f[4];
+		k->ns_len = (uint32_t)n[4];
+	}
+	if (!k->owner) {
+		k->owner = f[2];
+		k->owner_len = (uint32_t)n[2];
+	}
+	return 0;
+}
+
+/* Recognises a format from the first line that is not empty. */
+static enum ksym_format detect(const char *p, size_t size)
+{
+	struct cursor c = { p, p + size };
+	const char *f[3];
+	size_t n[3], nf = 0;
+	uint64_t v;
+
+	while (c.p < c.end && (*c.p == '\n' || is_blank(*c.p)))
+		c.p++;
+	if (c.p >= c.end)
+		return KSYMS_EMPTY;
+	{
+		const char *nl = memchr(c.p, '\n', (size_t)(c.end - c.p));
+		const char *eol = nl ? nl : c.end;
+		size_t tabs = 0;
+
+		for (const char *q = c.p; q < eol; q++)
+			tabs += *q == '\t';
+		if (tabs >= 3 && eol - c.p > 2 && c.p[0] == '0' && c.p[1] == 'x')
+			return KSYMS_SYMVERS;
+	}
+	while (nf < 3 && next_field(&c, &f[nf], &n[nf]))
+		nf++;
+	if (nf >= 2 && parse_hex(f[0], n[0], &v)) {
+		if (nf == 3 && n[1] == 1)
+			return KSYMS_KALLSYMS;
+		return KSYMS_OLD_KSYMS;
+	}
+	return KSYMS_UNKNOWN;
+}
+
+static const char *format_name(enum ksym_format f)
+{
+	switch (f) {
+	case KSYMS_KALLSYMS: return "kallsyms/System.map";
+	case KSYMS_OLD_KSYMS: return "old ksyms";
+	case KSYMS_SYMVERS: return "Module.symvers";
+	case KSYMS_EMPTY: return "empty";
+	default: return "unknown";
+	}
+}
+
+static int parse_all(struct ksym_table *t, const struct ksym_file *f)
+{
+	struct cursor c = { f->map, (const char *)f->map + f->size };
+	int (*line)(struct ksym_table *, struct cursor *);
+	int r = 0;
+
+	switch (f->format) {
+	case KSYMS_KALLSYMS: line = parse_kallsyms_line; break;
+	case KSYMS_OLD_KSYMS: line = parse_old_ksyms_line; break;
+	case KSYMS_SYMVERS: line = parse_symvers_line; break;
+	default: return 0;
+	}
+	while (c.p < c.end && r == 0)
+		r = line(t, &c);
+	return r;
+}
+
+int ksyms_load_file(struct ksym_table *t, const char *path)
+{
+	struct ksym_file *files, *f;
+	int r;
+
+	files = realloc(t->files, (t->nfiles + 1) * sizeof(*files));
+	if (!files)
+		return -ENOMEM;
+	t->files = files;
+	f = &files[t->nfiles];
+	memset(f, 0, sizeof(*f));
+	f->path = path;
+	r = read_whole(path, &f->map, &f->size, &f->mapped);
+	if (r < 0) {
+		log_error("%s: cannot read kernel symbols: %s", path, strerror(-r));
+		return r;
+	}
+	t->nfiles++;
+	f->format = detect(f->map, f->size);
+	if (f->format == KSYMS_UNKNOWN) {
+		log_error("%s: not a kernel symbol table (expected /proc/kallsyms, /proc/ksyms, System.map or Module.symvers format)",
+			  path);
+		return -EINVAL;
+	}
+	log_verbose("%s: reading kernel symbols (%s format)", path, format_name(f->format));
+	if (f->format == KSYMS_KALLSYMS || f->format == KSYMS_OLD_KSYMS)
+		t->have_addresses = true;
+	r = parse_all(t, f);
+	if (r < 0)
+		log_error("%s: out of memory reading kernel symbols", path);
+	return r;
+}
+
+int ksyms_load_default(struct ksym_table *t, const char *root, const char *release)
+{
+	char path[4096];
+	int r;
+
+	if (!root)
+		root = "";
+	snprintf(path, sizeof(path), "%s/proc/kallsyms", root);
+	t->default_kallsyms = strdup(path);
+	if (!t->default_kallsyms)
+		return -ENOMEM;
+	r = ksyms_load_file(t, t->default_kallsyms);
+	if (r < 0)
+		return r;
+	if (!release || !*release)
+		return 0;
+	snprintf(path, sizeof(path), "%s/lib/modules/%s/build/Module.symvers", root, release);
+	if (access(path, R_OK) != 0) {
+		log_verbose("%s: not present; symbol CRCs, GPL-only status and namespaces are not checked",
+			    path);
+		return 0;
+	}
+	t->default_symvers = strdup(path);
+	if (!t->default_symvers)
+		return -ENOMEM;
+	return ksyms_load_file(t, t->default_symvers);
+}
+
+/* An export is what the kernel's resolve_symbol() would find:
+ *  - a loaded module's symbol whose kallsyms letter is upper case;
+ *  - a vmlinux symbol with a __ksymtab_ entry (when the file lists none,
+ *    as without CONFIG_KALLSYMS_ALL, any global one that Module.symvers
+ *    lists, or any global one at all without Module.symvers);
+ *  - every line of the old ksyms format;
+ *  - with no address-carrying file at all, whatever Module.symvers lists
+ *    (good enough for -p). */
+void ksyms_finish(struct ksym_table *t)
+{
+	bool have_symvers = false;
+
+	for (size_t i = 0; i < t->nfiles; i++)
+		have_symvers |= t->files[i].format == KSYMS_SYMVERS;
+	t->addresses_hidden = t->have_addresses && !t->nonzero_address;
+	for (size_t i = 0; i < t->nsyms; i++) {
+		struct ksym *k = &t->syms[i];
+		bool exported;
+
+		if (!t->have_addresses)
+			exported = k->flags & KSYM_SYMVERS;
+		else if (!(k->flags & KSYM_HAS_ADDR))
+			exported = false;
+		else if (k->flags & (KSYM_OLD | KSYM_MODULE))
+			exported = k->flags & KSYM_GLOBAL;
+		else if (t->have_ksymtab)
+			exported = k->flags & KSYM_KSYMTAB;
+		else
+			exported = (k->flags & KSYM_GLOBAL) &&
+				   (!have_symvers || (k->flags & KSYM_SYMVERS));
+		if (exported)
+			k->flags |= KSYM_EXPORTED;
+		else
+			k->flags &= ~(uint32_t)KSYM_EXPORTED;
+	}
+}
+
+void ksyms_release(struct ksym_table *t)
+{
+	for (size_t i = 0; i < t->nfiles; i++) {
+		if (t->files[i].mapped)
+			munmap(t->files[i].map, t->files[i].size);
+		else
+			free(t->files[i].map);
+	}
+	free(t->files);
+	free(t->syms);
+	free(t->buckets);
+	free(t->default_kallsyms);
+	free(t->default_symvers);
+	memset(t, 0, sizeof(*t));
+}
