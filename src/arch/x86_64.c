@@ -1,0 +1,106 @@
+/* x86_64 (RELA), as arch/x86/kernel/module.c applies it in Linux 6.1.
+ *
+ * Modules are built with -mcmodel=kernel and live in the top 2 GiB, so
+ * absolute 32-bit references are R_X86_64_32S; R_X86_64_32 must
+ * zero-extend and so fails against any module or kernel address.  PC32 and
+ * PLT32 (no PLT is built) have no overflow check in the kernel: the value
+ * is truncated.  Every field must be zero before it is written (the
+ * kernel's guard against applying a relocation twice).  Anything else,
+ * GOTPCREL included, is refused.  psABI: https://gitlab.com/x86-psABIs/x86-64-ABI */
+#include "arch.h"
+
+#include <elf.h>
+#include <inttypes.h>
+#include <string.h>
+
+static const char *x86_64_reloc_name(uint32_t type)
+{
+	switch (type) {
+	case R_X86_64_NONE: return "R_X86_64_NONE";
+	case R_X86_64_64: return "R_X86_64_64";
+	case R_X86_64_PC32: return "R_X86_64_PC32";
+	case R_X86_64_GOT32: return "R_X86_64_GOT32";
+	case R_X86_64_PLT32: return "R_X86_64_PLT32";
+	case R_X86_64_GOTPCREL: return "R_X86_64_GOTPCREL";
+	case R_X86_64_32: return "R_X86_64_32";
+	case R_X86_64_32S: return "R_X86_64_32S";
+	case R_X86_64_16: return "R_X86_64_16";
+	case R_X86_64_PC16: return "R_X86_64_PC16";
+	case R_X86_64_8: return "R_X86_64_8";
+	case R_X86_64_PC8: return "R_X86_64_PC8";
+	case R_X86_64_PC64: return "R_X86_64_PC64";
+	case R_X86_64_GOTPCRELX: return "R_X86_64_GOTPCRELX";
+	case R_X86_64_REX_GOTPCRELX: return "R_X86_64_REX_GOTPCRELX";
+	default: return NULL;
+	}
+}
+
+static bool all_zero(const uint8_t *p, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+static int x86_64_apply_one(struct linker *lk, const struct reloc_site *site)
+{
+	uint64_t val = site->S + (uint64_t)site->A;
+	unsigned size;
+	int r;
+
+	switch (site->type) {
+	case R_X86_64_NONE:
+		return 0;
+	case R_X86_64_64:
+		size = 8;
+		break;
+	case R_X86_64_32:
+	case R_X86_64_32S:
+		size = 4;
+		break;
+	case R_X86_64_PC32:
+	case R_X86_64_PLT32:
+		val -= site->P;
+		size = 4;
+		break;
+	case R_X86_64_PC64:
+		val -= site->P;
+		size = 8;
+		break;
+	default:
+		return link_reloc_error(lk, site, "unknown relocation type %" PRIu32
+					" (the kernel accepts only 64, 32, 32S, PC32, PLT32 and PC64)", site->type);
+	}
+	r = link_check_room(lk, site, size);
+	if (r)
+		return r;
+	if (!all_zero(site->loc, size))
+		return link_reloc_error(lk, site, "the field is not zero before relocation (value 0x%" PRIx64
+					"); the kernel refuses this", val);
+	if (site->type == R_X86_64_32 && val != (uint32_t)val)
+		return link_reloc_error(lk, site, "value 0x%" PRIx64 " does not zero-extend from 32 bits"
+					" (module likely not compiled with -mcmodel=kernel)", val);
+	if (site->type == R_X86_64_32S && (int64_t)val != (int32_t)val)
+		return link_reloc_error(lk, site, "value 0x%" PRIx64 " does not sign-extend from 32 bits"
+					" (module likely not compiled with -mcmodel=kernel)", val);
+	put_le(site->loc, size, val);
+	return 0;
+}
+
+/* The kernel tolerates a reference to _GLOBAL_OFFSET_TABLE_ on x86. */
+static bool x86_ignore_undefined(const char *name)
+{
+	return strcmp(name, "_GLOBAL_OFFSET_TABLE_") == 0;
+}
+
+const struct arch_ops arch_x86_64 = {
+	.machine = EM_X86_64,
+	.name = "x86_64",
+	.is64 = true,
+	.big_endian = false,
+	.reloc_section = SHT_RELA,
+	.apply_one = x86_64_apply_one,
+	.reloc_name = x86_64_reloc_name,
+	.ignore_undefined = x86_ignore_undefined,
+};

@@ -1,0 +1,182 @@
+/* Where each section goes.
+ *
+ * The order is the original insmod's (obj_load_order_prio in modutils
+ * 2.4): the module header first, then by descending priority, stable in
+ * section-index order within a priority:
+ *   64  not an init section (name starts with ".init": the kernel's rule)
+ *   16  executable
+ *    8  not writable
+ *    4  has contents (not NOBITS)
+ * so: header, text, read-only data, writable data, NOBITS, then the same
+ * again for the .init* sections.  Each section is aligned to its
+ * sh_addralign, addresses are base + offset, and the image ends where the
+ * last section does.  .modinfo and __versions (which the kernel strips of
+ * SHF_ALLOC) and everything not SHF_ALLOC stay out. */
+#include "link-int.h"
+#include "log.h"
+
+#include <dirent.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+bool link_section_dropped(const char *name)
+{
+	return strcmp(name, ".modinfo") == 0 || strcmp(name, "__versions") == 0 ||
+	       strncmp(name, "__version_ext_", 14) == 0;
+}
+
+static bool is_init_name(const char *name)
+{
+	return strncmp(name, ".init", 5) == 0;
+}
+
+static unsigned priority(const struct linker *lk, size_t i)
+{
+	const struct link_sec *s = &lk->secs[i];
+	unsigned p = 0;
+
+	if (!is_init_name(lk->elf->sections[i].name))
+		p |= 64;
+	if (s->flags & SHF_EXECINSTR)
+		p |= 16;
+	if (!(s->flags & SHF_WRITE))
+		p |= 8;
+	if (s->type != SHT_NOBITS)
+		p |= 4;
+	return p;
+}
+
+static bool loadable(const struct linker *lk, size_t i)
+{
+	return (lk->secs[i].flags & SHF_ALLOC) && lk->secs[i].type != SHT_NULL &&
+	       !link_section_dropped(lk->elf->sections[i].name);
+}
+
+int link_load_order(const struct linker *lk, size_t **order, size_t *n)
+{
+	const struct elf_file *elf = lk->elf;
+	size_t *v = malloc(elf->nsections * sizeof(*v));
+	size_t k = 0;
+
+	if (!v)
+		return -ENOMEM;
+	v[k++] = elf->this_module;
+	/* a counting sort over the few priorities keeps index order within each */
+	for (int p = 127; p >= 0; p--)
+		for (size_t i = 1; i < elf->nsections; i++)
+			if (i != elf->this_module && loadable(lk, i) && priority(lk, i) == (unsigned)p)
+				v[k++] = i;
+	*order = v;
+	*n = k;
+	return 0;
+}
+
+static uint64_t align_up(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) & ~(a - 1);
+}
+
+int link_layout(struct linker *lk)
+{
+	size_t *order, n;
+	uint64_t addr = lk->base;
+	int r = link_load_order(lk, &order, &n);
+
+	if (r)
+		return r;
+	lk->init_start = lk->init_end = 0;
+	for (size_t k = 0; k < n; k++) {
+		struct link_sec *s = &lk->secs[order[k]];
+		uint64_t a = s->align ? s->align : 1;
+
+		if (a & (a - 1) || s->size > ((uint64_t)1 << 40)) {
+			log_error("%s: section %s: bad size or alignment", lk->job->path,
+				  lk->elf->sections[order[k]].name);
+			free(order);
+			return -ENOEXEC;
+		}
+		addr = align_up(addr, a);
+		s->placed = true;
+		s->init = is_init_name(lk->elf->sections[order[k]].name);
+		s->addr = addr;
+		s->offset = addr - lk->base;
+		if (s->init && !lk->init_start)
+			lk->init_start = addr;
+		addr += s->size;
+		if (s->init)
+			lk->init_end = addr;
+	}
+	lk->image_size = addr - lk->base;
+	free(order);
+	if (addr < lk->base) {
+		log_error("%s: the image does not fit below the top of the address space at base 0x%" PRIx64,
+			  lk->job->path, lk->base);
+		return -ERANGE;
+	}
+	return 0;
+}
+
+/* Reads one hex address from a sysfs file. */
+static int read_address(const char *path, uint64_t *out)
+{
+	char buf[64];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return n < 0 ? -errno : -EINVAL;
+	buf[n] = '\0';
+	errno = 0;
+	*out = strtoull(buf, NULL, 16);
+	return errno ? -errno : 0;
+}
+
+/* After a real load every loaded section has a file under
+ * /sys/module/NAME/sections/ (root only; others read zeros).  The image
+ * keeps our offsets; only the run-time addresses change. */
+int link_loaded_addresses(struct linker *lk, const char *root, const char *name)
+{
+	const struct elf_file *elf = lk->elf;
+	char path[4096];
+	bool any = false;
+
+	if (!root)
+		root = "";
+	for (size_t i = 1; i < elf->nsections; i++) {
+		struct link_sec *s = &lk->secs[i];
+		uint64_t a = 0;
+		int r;
+
+		if (!s->placed)
+			continue;
+		snprintf(path, sizeof(path), "%s/sys/module/%s/sections/%s", root, name, elf->sections[i].name);
+		r = read_address(path, &a);
+		if (r == -ENOENT && (s->size == 0 || s->init)) {
+			/* empty sections are not listed; .init* ones are freed after init */
+			s->addr = 0;
+			continue;
+		}
+		if (r < 0) {
+			log_error("%s: cannot read the address of section %s: %s", path, elf->sections[i].name,
+				  strerror(-r));
+			return r;
+		}
+		s->addr = a;
+		any |= a != 0;
+	}
+	if (!any) {
+		log_error("%s/sys/module/%s/sections: every address reads as zero: run as root", root, name);
+		return -EPERM;
+	}
+	return 0;
+}

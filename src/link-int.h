@@ -1,0 +1,33 @@
+/* Between the parts of the linker: link.c (driver, resolution, checks,
+ * relocation loop), layout.c, map.c and blob.c.  struct linker itself is
+ * in arch/arch.h, because the arch files share it. */
+#ifndef INSMOD_LINK_INT_H
+#define INSMOD_LINK_INT_H
+
+#include "arch/arch.h"
+#include "link.h"
+
+/* layout.c: decides which sections are loaded and where (secs[].placed,
+ * .offset, .addr, .init), sets image_size and init_start/init_end. */
+int link_layout(struct linker *lk);
+/* Places the header and the other allocated sections in load order; the
+ * order is returned in a malloc'ed array (for the map). */
+int link_load_order(const struct linker *lk, size_t **order, size_t *n);
+/* Is a section one the module image leaves out whatever its flags? */
+bool link_section_dropped(const char *name);
+/* After a real load: the addresses the kernel chose, from
+ * ROOT/sys/module/NAME/sections/SECTION. */
+int link_loaded_addresses(struct linker *lk, const char *root, const char *name);
+
+/* map.c: the -m load map through log_output(). */
+int link_print_map(const struct linker *lk);
+
+/* blob.c: writes size bytes atomically to path (temporary file in the same
+ * directory, then rename), mode 0644 before umask.  On any error nothing
+ * is left behind and the reason is logged. */
+int link_write_blob(const char *path, const void *data, size_t size);
+
+/* params into the image (link.c). */
+int link_write_params(struct linker *lk);
+
+#endif

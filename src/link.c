@@ -1,0 +1,561 @@
+/* The linker's driver: symbols, the kernel's checks, and the relocation
+ * loop.  Layout is in layout.c, the map in map.c, the blob in blob.c, and
+ * everything that depends on the architecture in arch/. */
+#include "link-int.h"
+#include "ksyms.h"
+#include "log.h"
+#include "modinfo.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* After this many relocation errors the rest are counted, not shown. */
+#define MAX_RELOC_ERRORS 20
+
+const struct arch_ops *arch_for_machine(uint16_t machine)
+{
+	switch (machine) {
+	case EM_X86_64: return &arch_x86_64;
+	case EM_386: return &arch_i386;
+	case EM_AARCH64: return &arch_aarch64;
+	default: return NULL;
+	}
+}
+
+/* ---- Names for messages ---------------------------------------------- */
+
+const char *link_symbol_name(const struct linker *lk, uint32_t sym)
+{
+	struct elf_symbol s;
+
+	if (!lk->elf || sym >= lk->elf->nsymbols)
+		return "?";
+	elf_symbol(lk->elf, sym, &s);
+	if (s.type == STT_SECTION && s.shndx < lk->elf->nsections)
+		return lk->elf->sections[s.shndx].name;
+	return s.name[0] ? s.name : "(unnamed)";
+}
+
+int link_reloc_error(struct linker *lk, const struct reloc_site *site, const char *fmt, ...)
+{
+	char msg[256], tname[32];
+	const char *name = lk->arch && lk->arch->reloc_name ? lk->arch->reloc_name(site->type) : NULL;
+	const char *path = lk->job ? lk->job->path : "module";
+	const char *sec = lk->elf ? lk->elf->sections[site->target].name : "?";
+	va_list ap;
+
+	if (++lk->errors > MAX_RELOC_ERRORS)
+		return -ENOEXEC;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (!name) {
+		snprintf(tname, sizeof(tname), "type %" PRIu32, site->type);
+		name = tname;
+	}
+	log_error("%s: relocation %s at %s+0x%" PRIx64 " against %s: %s", path, name, sec,
+		  site->offset, link_symbol_name(lk, site->sym), msg);
+	return -ENOEXEC;
+}
+
+int link_check_room(struct linker *lk, const struct reloc_site *site, unsigned width)
+{
+	if (site->room >= width)
+		return 0;
+	return link_reloc_error(lk, site, "a %u-byte field does not fit in the section (%" PRIu64
+				" bytes left)", width, site->room);
+}
+
+/* ---- Symbols ----------------------------------------------------------- */
+
+/* Registers with the symbol table every name the module will ask for, so
+ * that reading a large kallsyms keeps only those. */
+static int want_names(const struct elf_file *elf, struct ksym_table *kt)
+{
+	int r = 0;
+
+	for (size_t i = 1; i < elf->nsymbols && !r; i++) {
+		struct elf_symbol s;
+
+		elf_symbol(elf, i, &s);
+		if (s.shndx == SHN_UNDEF && s.name[0])
+			r = ksyms_want(kt, s.name);
+	}
+	for (size_t i = 0; i < modversions_count(elf) && !r; i++) {
+		const char *name;
+		size_t len;
+		uint32_t crc;
+
+		modversions_entry(elf, i, &crc, &name, &len);
+		if (len && name[len] == '\0')
+			r = ksyms_want(kt, name);
+	}
+	if (!r)
+		r = ksyms_want(kt, "module_layout");
+	ksyms_filter(kt);
+	return r;
+}
+
+static int load_symbols(const struct link_job *job, struct ksym_table *kt)
+{
+	int r = want_names(job->elf, kt);
+
+	if (r < 0)
+		return r;
+	if (job->nsymbol_files == 0)
+		r = ksyms_load_default(kt, job->sysfs_root, job->release);
+	for (size_t i = 0; i < job->nsymbol_files && r == 0; i++)
+		r = ksyms_load_file(kt, job->symbol_files[i]);
+	if (r == 0)
+		ksyms_finish(kt);
+	return r;
+}
+
+static bool license_is_gpl_compatible(const struct elf_file *elf)
+{
+	static const char *const ok[] = {
+		"GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL",
+		"Dual MIT/GPL", "Dual MPL/GPL",
+	};
+	struct modinfo_value v;
+
+	if (!modinfo_get(elf, "license", &v))
+		return false;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (strlen(ok[i]) == v.len && memcmp(ok[i], v.str, v.len) == 0)
+			return true;
+	return false;
+}
+
+static bool imports_namespace(const struct elf_file *elf, const char *ns, size_t len)
+{
+	struct modinfo_value v;
+	size_t pos = 0;
+
+	while (modinfo_next(elf, "import_ns", &pos, &v))
+		if (v.len == len && memcmp(v.str, ns, len) == 0)
+			return true;
+	return false;
+}
+
+struct resolve_state {
+	bool gpl;
+	int unresolved, gpl_refused, ns_refused, common;
+};
+
+/* The kernel's checks on one resolved symbol: GPL-only and namespace. */
+static void check_export(const struct linker *lk, const struct ksym *k, const char *name,
+			 struct resolve_state *st)
+{
+	const char *path = lk->job->path;
+
+	if ((k->flags & KSYM_GPL) && !st->gpl) {
+		log_error("%s: uses GPL-only symbol %s, but its license is not GPL-compatible", path, name);
+		st->gpl_refused++;
+	}
+	if (k->ns && k->ns_len && !imports_namespace(lk->elf, k->ns, k->ns_len)) {
+		log_error("%s: uses symbol %s from namespace %.*s, but does not import it (MODULE_IMPORT_NS(%.*s))",
+			  path, name, (int)k->ns_len, k->ns, (int)k->ns_len, k->ns);
+		st->ns_refused++;
+	}
+}
+
+/* Gives every undefined symbol its value (symval) and makes the kernel's
+ * checks on it; reports every failure before returning. */
+static int resolve(struct linker *lk, const struct ksym_table *kt)
+{
+	const struct elf_file *elf = lk->elf;
+	const char *path = lk->job->path;
+	struct resolve_state st = { .gpl = license_is_gpl_compatible(elf) };
+
+	for (size_t i = 1; i < elf->nsymbols; i++) {
+		struct elf_symbol s;
+		const struct ksym *k;
+
+		elf_symbol(elf, i, &s);
+		if (s.shndx == SHN_COMMON) {
+			log_error("%s: symbol %s is a common symbol: the kernel refuses them (compile with -fno-common)",
+				  path, s.name);
+			st.common++;
+			continue;
+		}
+		if (s.shndx != SHN_UNDEF || !s.name[0])
+			continue;
+		if (lk->arch->ignore_undefined && lk->arch->ignore_undefined(s.name))
+			continue;
+		k = ksyms_lookup(kt, s.name);
+		if (k && (k->flags & KSYM_EXPORTED)) {
+			lk->symval[i] = k->addr;
+			check_export(lk, k, s.name, &st);
+		} else if (s.bind != STB_WEAK) {
+			log_complaint("%s: unresolved symbol %s", path, s.name);
+			st.unresolved++;
+		}
+		/* an unresolved weak symbol keeps the value 0, as in the kernel */
+	}
+	if (st.unresolved)
+		return -ENOENT;
+	if (st.gpl_refused)
+		return -EACCES;
+	if (st.ns_refused || st.common)
+		return st.common ? -ENOEXEC : -EINVAL;
+	return 0;
+}
+
+/* ---- Version checks ---------------------------------------------------- */
+
+static void version_problem(const struct link_job *job, int *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* A version fault: an error, or with -f a warning (the kernel, forced,
+ * loads and taints itself). */
+static void version_problem(const struct link_job *job, int *err, int code, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (job->force) {
+		log_warn("%s (forced: the kernel will be tainted)", msg);
+		return;
+	}
+	log_complaint("%s", msg);
+	if (!*err)
+		*err = code;
+}
+
+/* The kernel compares vermagic from its first space onward when the module
+ * has __versions, and whole otherwise; user space knows the release it
+ * checks against, not the kernel's flags, so the release is what is
+ * compared, and only as a warning when CRCs decide. */
+static int check_vermagic(const struct link_job *job)
+{
+	const struct elf_file *elf = job->elf;
+	struct modinfo_value v;
+	int err = 0;
+	size_t n;
+
+	if (!modinfo_get(elf, "vermagic", &v)) {
+		version_problem(job, &err, -ENOEXEC, "%s: has no vermagic (.modinfo) and would be refused as of a bad version",
+				job->path);
+		return err;
+	}
+	if (!job->release || !*job->release)
+		return 0;
+	for (n = 0; n < v.len && v.str[n] != ' '; n++)
+		;
+	if (n == strlen(job->release) && memcmp(v.str, job->release, n) == 0)
+		return 0;
+	if (modversions_count(elf)) {
+		log_warn("%s: built for kernel %.*s, not %s (vermagic \"%.*s\"); symbol versions decide",
+			 job->path, (int)n, v.str, job->release, (int)v.len, v.str);
+		return 0;
+	}
+	version_problem(job, &err, -ENOEXEC, "%s: built for kernel %.*s, not %s (vermagic \"%.*s\")",
+			job->path, (int)n, v.str, job->release, (int)v.len, v.str);
+	return err;
+}
+
+/* Every __versions entry against the table's CRCs, module_layout
+ * included; the kernel compares them as 32-bit values. */
+static int check_modversions(const struct link_job *job, const struct ksym_table *kt)
+{
+	const struct elf_file *elf = job->elf;
+	size_t n = modversions_count(elf);
+	int err = 0;
+
+	if (n == 0) {
+		if (kt->have_crcs && !job->force)
+			log_warn("%s: has no symbol versions (__versions) while the kernel has them: the kernel will taint itself",
+				 job->path);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct ksym *k;
+		const char *name;
+		size_t len;
+		uint32_t crc;
+
+		modversions_entry(elf, i, &crc, &name, &len);
+		if (!len)
+			continue;
+		k = ksyms_lookup_n(kt, name, len);
+		if (!k || !(k->flags & KSYM_HAS_CRC) || k->crc == crc)
+			continue;
+		version_problem(job, &err, len == 13 && memcmp(name, "module_layout", 13) == 0 ? -ENOEXEC : -EINVAL,
+				"%s: disagrees about version of symbol %.*s (module has CRC 0x%08" PRIx32
+				", kernel 0x%08" PRIx32 ")",
+				job->path, (int)len, name, crc, k->crc);
+	}
+	return err;
+}
+
+/* ---- Layout-dependent symbol values ------------------------------------ */
+
+static int compute_symbol_values(struct linker *lk)
+{
+	const struct elf_file *elf = lk->elf;
+
+	for (size_t i = 1; i < elf->nsymbols; i++) {
+		struct elf_symbol s;
+
+		elf_symbol(elf, i, &s);
+		if (s.shndx == SHN_UNDEF || s.shndx == SHN_COMMON)
+			continue;	/* resolve() set it (or left 0) */
+		if (s.shndx >= SHN_LORESERVE || s.shndx == SHN_UNDEF)
+			lk->symval[i] = s.value;	/* SHN_ABS and other reserved ones */
+		else if (lk->secs[s.shndx].placed)
+			lk->symval[i] = lk->secs[s.shndx].addr + s.value;
+		else
+			lk->symval[i] = s.value;	/* not loaded: only an error if used */
+	}
+	return 0;
+}
+
+/* ---- Relocation --------------------------------------------------------- */
+
+int link_site(struct linker *lk, size_t relsec, size_t i, struct reloc_site *site)
+{
+	const struct elf_file *elf = lk->elf;
+	struct elf_reloc r;
+	const struct link_sec *t;
+	int err = elf_reloc(elf, relsec, i, &r);
+
+	if (err)
+		return err;
+	site->relsec = relsec;
+	site->index = i;
+	site->target = elf->sections[relsec].info;
+	site->type = r.type;
+	site->sym = r.sym;
+	site->offset = r.offset;
+	site->A = r.addend;
+	t = &lk->secs[site->target];
+	site->P = t->addr + r.offset;
+	site->loc = lk->image + t->offset + r.offset;
+	site->room = t->size >= r.offset ? t->size - r.offset : 0;
+	site->S = lk->symval[r.sym];
+	if (t->type == SHT_NOBITS && lk->elf->sections[site->target].type == SHT_NOBITS)
+		return link_reloc_error(lk, site, "relocation in a section without contents (NOBITS)");
+	if (r.sym) {
+		struct elf_symbol s;
+
+		elf_symbol(elf, r.sym, &s);
+		if (s.shndx != SHN_UNDEF && s.shndx < SHN_LORESERVE && !lk->secs[s.shndx].placed)
+			return link_reloc_error(lk, site, "the symbol is in section %s, which is not loaded",
+						elf->sections[s.shndx].name);
+	}
+	return 0;
+}
+
+int link_apply_section_in_order(struct linker *lk, size_t relsec)
+{
+	size_t n = elf_reloc_count(lk->elf, relsec);
+	int err = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		struct reloc_site site;
+		int r = link_site(lk, relsec, i, &site);
+
+		if (!r)
+			r = lk->arch->apply_one(lk, &site);
+		if (r && !err)
+			err = r;
+	}
+	return err;
+}
+
+static int relocate(struct linker *lk)
+{
+	const struct elf_file *elf = lk->elf;
+	int err = 0;
+
+	for (size_t s = 1; s < elf->nsections; s++) {
+		const struct elf_section *rs = &elf->sections[s];
+		int r;
+
+		if (!elf_is_reloc_section(elf, s) || !lk->secs[rs->info].placed)
+			continue;	/* the kernel skips relocations of unloaded sections */
+		if (rs->flags & 0x00100000 /* SHF_RELA_LIVEPATCH */) {
+			log_error("%s: section %s holds livepatch relocations, which only the kernel can apply",
+				  lk->job->path, rs->name);
+			return -ENOEXEC;
+		}
+		if (rs->type != lk->arch->reloc_section) {
+			log_error("%s: section %s: %s relocations are not supported on %s",
+				  lk->job->path, rs->name, rs->type == SHT_REL ? "REL" : "RELA", lk->arch->name);
+			return -ENOEXEC;
+		}
+		r = lk->arch->apply_section ? lk->arch->apply_section(lk, s)
+					    : link_apply_section_in_order(lk, s);
+		if (r && !err)
+			err = r;
+	}
+	if (lk->errors > MAX_RELOC_ERRORS)
+		log_error("%s: %u more relocation errors not shown", lk->job->path,
+			  lk->errors - MAX_RELOC_ERRORS);
+	return err;
+}
+
+/* ---- The image ----------------------------------------------------------- */
+
+/* One zero-filled allocation; each loaded section with contents copied to
+ * its offset.  Padding and NOBITS stay zero. */
+static int build_image(struct linker *lk)
+{
+	const struct elf_file *elf = lk->elf;
+
+	if (lk->image_size > SIZE_MAX || lk->image_size > ((uint64_t)1 << 40)) {
+		log_error("%s: the module's sections add up to an absurd size", lk->job->path);
+		return -ENOEXEC;
+	}
+	lk->image = calloc(1, lk->image_size ? (size_t)lk->image_size : 1);
+	if (!lk->image) {
+		log_error("%s: out of memory for a %" PRIu64 "-byte image", lk->job->path, lk->image_size);
+		return -ENOMEM;
+	}
+	for (size_t i = 1; i < elf->nsections; i++) {
+		const struct link_sec *s = &lk->secs[i];
+
+		if (s->placed && s->type != SHT_NOBITS && elf->sections[i].data)
+			memcpy(lk->image + s->offset, elf->sections[i].data,
+			       (size_t)(s->size < elf->sections[i].size ? s->size : elf->sections[i].size));
+	}
+	return 0;
+}
+
+/* ---- Setup ------------------------------------------------------------- */
+
+static int setup(struct linker *lk, const struct link_job *job)
+{
+	const struct elf_file *elf = job->elf;
+
+	memset(lk, 0, sizeof(*lk));
+	lk->job = job;
+	lk->elf = elf;
+	lk->arch = arch_for_machine(elf->machine);
+	if (!lk->arch) {
+		log_error("%s: the linker does not support %s modules (e_machine %u)", job->path,
+			  elf_machine_name(elf->machine), elf->machine);
+		return -ENOEXEC;
+	}
+	if (lk->arch->is64 != elf->is64 || lk->arch->big_endian != elf->big_endian) {
+		log_error("%s: %s module with the wrong ELF class or byte order", job->path, lk->arch->name);
+		return -ENOEXEC;
+	}
+	if (!elf->symtab) {
+		log_error("%s: module has no symbols (stripped?)", job->path);
+		return -ENOEXEC;
+	}
+	if (!elf->this_module) {
+		log_error("%s: no .gnu.linkonce.this_module section: not a kernel module", job->path);
+		return -ENOEXEC;
+	}
+	lk->base = job->have_base ? job->base : LINK_DEFAULT_BASE;
+	lk->secs = calloc(elf->nsections, sizeof(*lk->secs));
+	lk->symval = calloc(elf->nsymbols ? elf->nsymbols : 1, sizeof(*lk->symval));
+	if (!lk->secs || !lk->symval)
+		return -ENOMEM;
+	for (size_t i = 0; i < elf->nsections; i++) {
+		const struct elf_section *e = &elf->sections[i];
+
+		lk->secs[i].type = e->type;
+		lk->secs[i].flags = e->flags;
+		lk->secs[i].size = e->size;
+		lk->secs[i].align = e->addralign;
+	}
+	return 0;
+}
+
+static void teardown(struct linker *lk)
+{
+	if (lk->arch && lk->arch->release)
+		lk->arch->release(lk);
+	free(lk->image);
+	free(lk->secs);
+	free(lk->symval);
+}
+
+/* -n, -m and -O need real addresses; say how to get them. */
+static int need_addresses(const struct link_job *job, const struct ksym_table *kt)
+{
+	if (kt->have_addresses && !kt->addresses_hidden)
+		return 0;
+	if (kt->addresses_hidden)
+		log_error("%s: the kernel hides symbol addresses (kptr_restrict): run as root, or give --kernel-symbols=FILE",
+			  job->nsymbol_files ? job->symbol_files[0] : "/proc/kallsyms");
+	else
+		log_error("%s: the kernel symbol files give no addresses (Module.symvers only): give a kallsyms or System.map file with --kernel-symbols",
+			  job->path);
+	return -EPERM;
+}
+
+static int link_steps(struct linker *lk, struct ksym_table *kt)
+{
+	const struct link_job *job = lk->job;
+	int r, verr;
+
+	r = load_symbols(job, kt);
+	if (r)
+		return r;
+	verr = check_vermagic(job);
+	r = resolve(lk, kt);
+	if (!verr)
+		verr = check_modversions(job, kt);
+	if (r || verr)
+		return r ? r : verr;
+	if (job->probe)
+		return 0;
+	r = need_addresses(job, kt);
+	if (!r && lk->arch->frob_sections)
+		r = lk->arch->frob_sections(lk);
+	if (!r)
+		r = link_layout(lk);
+	if (!r && job->use_loaded_sections)
+		r = link_loaded_addresses(lk, job->sysfs_root, job->module_name);
+	if (!r)
+		r = compute_symbol_values(lk);
+	if (!r)
+		r = build_image(lk);
+	if (!r)
+		r = relocate(lk);
+	if (!r && job->params)
+		r = link_write_params(lk);
+	if (!r && job->map)
+		r = link_print_map(lk);
+	if (!r && job->blob_path)
+		r = link_write_blob(job->blob_path, lk->image, (size_t)lk->image_size);
+	return r;
+}
+
+int link_run(const struct link_job *job)
+{
+	struct linker lk;
+	struct ksym_table kt;
+	int r;
+
+	ksyms_init(&kt);
+	r = setup(&lk, job);
+	if (!r)
+		r = link_steps(&lk, &kt);
+	if (r == -ENOMEM)
+		log_error("%s: out of memory", job->path);
+	teardown(&lk);
+	ksyms_release(&kt);
+	return r;
+}
+
+/* ---- Parameters into the image (item 5) -------------------------------- */
+
+int link_write_params(struct linker *lk)
+{
+	(void)lk;
+	return 0;
+}

@@ -1,0 +1,49 @@
+/* The user-space module linker: what insmod -n, -p, -m and -O do.
+ *
+ * It resolves a module's undefined symbols against the kernel's exported
+ * symbols, makes the kernel's checks (vermagic, modversions CRCs, GPL-only
+ * exports, symbol namespaces, unresolved, weak and common symbols), lays
+ * the allocated sections out at a load address (.gnu.linkonce.this_module
+ * first, as the original put its module header first), applies every
+ * relocation with the kernel's rules for the module's architecture, and
+ * shows the result as a load map or writes it as a blob. */
+#ifndef INSMOD_LINK_H
+#define INSMOD_LINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "elf.h"
+
+struct param_set;
+
+/* The specification's load address for -n. */
+#define LINK_DEFAULT_BASE 0x12340000u
+
+struct link_job {
+	const char *path;		/* module file, for messages */
+	const struct elf_file *elf;	/* parsed module (elf.h) */
+	const char *module_name;	/* name the module will have (after -o) */
+	const char *release;		/* kernel release to check against */
+	const char *const *symbol_files;	/* --kernel-symbols=FILE... */
+	size_t nsymbol_files;		/* none: ROOT/proc/kallsyms + Module.symvers */
+	bool have_base;			/* --base=ADDR */
+	uint64_t base;			/* default LINK_DEFAULT_BASE */
+	bool use_loaded_sections;	/* link at /sys/module/NAME/sections/ addresses */
+	bool probe;			/* -p: check and resolve only */
+	bool map;			/* -m */
+	const char *blob_path;		/* -O FILE or NULL */
+	bool force;			/* -f: version checks become warnings */
+	const struct param_set *params;	/* values to write into the image, or NULL */
+	const char *sysfs_root;		/* prefix for /sys, /proc, /lib/modules ("" normally) */
+};
+
+/* Runs the job.  Returns 0, or -errno after logging every reason:
+ * -ENOENT unresolved symbols, -EINVAL/-ENOEXEC version or format faults,
+ * -EACCES GPL-only symbols in a proprietary module, -EPERM hidden
+ * addresses (run as root or give --kernel-symbols), -ERANGE/-ENOEXEC
+ * relocation faults, or the errno of writing the blob. */
+int link_run(const struct link_job *job);
+
+#endif
