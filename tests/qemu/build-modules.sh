@@ -9,7 +9,7 @@
 # Quick when nothing changed: a stamp holds a checksum of the sources.
 # Exits (even when sourced) with a message on stderr if the build fails.
 
-. "$(git -C "$(dirname "$0")" rev-parse --show-toplevel 2>/dev/null || pwd)/tests/qemu/kernel.sh"
+. "${IM_TOP:-$(git -C "$(dirname "$0")" rev-parse --show-toplevel 2>/dev/null || pwd)}/tests/qemu/kernel.sh"
 
 im_modules_build() {
 	src=$IM_TOP/tests/modules
