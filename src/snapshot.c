@@ -1,0 +1,220 @@
+/* ksymoops snapshots of /proc/kallsyms and /proc/modules.
+ *
+ * The directory is opened once, without following a symbolic link, and
+ * everything inside it is done relative to that descriptor: a file is
+ * created under a fresh temporary name with O_EXCL|O_NOFOLLOW (so nothing
+ * planted in the directory is ever opened or written through), filled,
+ * flushed to disk (the snapshot matters most when the module just loaded
+ * crashes the machine), and renamed over the final name, which replaces a
+ * planted link itself rather than what it points to. */
+#include "snapshot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "strbuf.h"
+
+#define COPY_BUF 65536
+#define TMP_TRIES 100
+
+static int write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Copies everything from in to out. */
+static int copy_fd(int in, int out, char *buf)
+{
+	for (;;) {
+		ssize_t r = read(in, buf, COPY_BUF);
+		int e;
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (r == 0)
+			return 0;
+		e = write_all(out, buf, (size_t)r);
+		if (e)
+			return e;
+	}
+}
+
+/* Creates a new file for NAME in dirfd under a temporary name written into
+ * tmp[size]; returns its descriptor or -errno. */
+static int create_temporary(int dirfd, const char *name, char *tmp,
+			    size_t size)
+{
+	static unsigned int counter;
+	struct timespec ts;
+	int i;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	for (i = 0; i < TMP_TRIES; i++) {
+		int fd;
+
+		/* Not ending in .ksyms or .modules, so that a temporary file
+		 * is never taken for a snapshot. */
+		snprintf(tmp, size, "%s.tmp-%ld-%lx", name, (long)getpid(),
+			 (unsigned long)ts.tv_nsec + counter++);
+		fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+					O_CLOEXEC, 0600);
+		if (fd >= 0)
+			return fd;
+		if (errno != EEXIST)
+			return -errno;
+	}
+	return -EEXIST;
+}
+
+/* Copies SRC to NAME in dirfd.  On failure, says what failed in *why and
+ * returns -errno; no temporary file is left behind. */
+static int copy_one(int dirfd, const char *src, const char *name, char *buf,
+		    struct strbuf *why)
+{
+	char tmp[256];
+	int in, out, e;
+
+	in = open(src, O_RDONLY | O_CLOEXEC);
+	if (in < 0) {
+		e = -errno;
+		strbuf_printf(why, "cannot read %s: %s", src, strerror(-e));
+		return e;
+	}
+	out = create_temporary(dirfd, name, tmp, sizeof tmp);
+	if (out < 0) {
+		close(in);
+		strbuf_printf(why, "cannot create a file for %s: %s", name,
+			      strerror(-out));
+		return out;
+	}
+	e = copy_fd(in, out, buf);
+	close(in);
+	if (e) {
+		strbuf_printf(why, "copying %s to %s: %s", src, name,
+			      strerror(-e));
+	} else if (fsync(out) != 0 && errno != EINVAL && errno != EROFS) {
+		e = -errno;
+		strbuf_printf(why, "writing %s: %s", name, strerror(-e));
+	}
+	if (close(out) != 0 && !e) {
+		e = -errno;
+		strbuf_printf(why, "writing %s: %s", name, strerror(-e));
+	}
+	if (!e && renameat(dirfd, tmp, dirfd, name) != 0) {
+		e = -errno;
+		strbuf_printf(why, "cannot rename to %s: %s", name,
+			      strerror(-e));
+	}
+	if (e)
+		unlinkat(dirfd, tmp, 0);
+	return e;
+}
+
+int snapshot_take_at(const char *dir, const char *proc_root, time_t when)
+{
+	static const struct {
+		const char *proc;
+		const char *ext;
+	} files[] = {
+		{ "/proc/kallsyms", "ksyms" },
+		{ "/proc/modules", "modules" },
+	};
+	struct strbuf why = STRBUF_INIT;
+	char stamp[32], *buf;
+	struct tm tm;
+	int dirfd, err = 0;
+	size_t i;
+
+	if (!proc_root)
+		proc_root = "";
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dirfd < 0) {
+		struct stat st;
+
+		err = errno;
+		/* O_DIRECTORY|O_NOFOLLOW on a symbolic link fails with ENOTDIR
+		 * (or ELOOP): tell that apart from a plain file, which only
+		 * means there is no snapshot directory. */
+		if (err == ENOTDIR || err == ELOOP)
+			err = lstat(dir, &st) == 0 && S_ISLNK(st.st_mode)
+				? ELOOP : ENOTDIR;
+		if (err == ENOENT || err == ENOTDIR)
+			return 1;
+		if (err == ELOOP)
+			log_warn("no ksymoops snapshot: %s is a symbolic link, "
+				 "not a directory", dir);
+		else
+			log_warn("no ksymoops snapshot: %s: %s", dir,
+				 strerror(err));
+		return -err;
+	}
+	if (!localtime_r(&when, &tm) ||
+	    strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", &tm) == 0) {
+		close(dirfd);
+		log_warn("no ksymoops snapshot in %s: cannot tell the local "
+			 "time", dir);
+		return -EINVAL;
+	}
+	buf = malloc(COPY_BUF);
+	if (!buf) {
+		err = -ENOMEM;
+		strbuf_puts(&why, strerror(ENOMEM));
+	}
+	/* Both files are attempted even if one fails; the first failure is
+	 * the one reported. */
+	for (i = 0; buf && i < sizeof files / sizeof files[0]; i++) {
+		struct strbuf src = STRBUF_INIT, name = STRBUF_INIT;
+		struct strbuf one = STRBUF_INIT;
+		int e;
+
+		if (strbuf_printf(&src, "%s%s", proc_root, files[i].proc) ||
+		    strbuf_printf(&name, "%s.%s", stamp, files[i].ext)) {
+			e = -ENOMEM;
+			strbuf_puts(&one, strerror(ENOMEM));
+		} else {
+			e = copy_one(dirfd, strbuf_str(&src),
+				     strbuf_str(&name), buf, &one);
+		}
+		if (e && !err) {
+			err = e;
+			strbuf_puts(&why, strbuf_str(&one));
+		}
+		strbuf_release(&one);
+		strbuf_release(&src);
+		strbuf_release(&name);
+	}
+	if (err)
+		log_warn("no ksymoops snapshot in %s: %s", dir,
+			 strbuf_str(&why));
+	else
+		fsync(dirfd);	/* the renames, too, should survive a crash */
+	free(buf);
+	strbuf_release(&why);
+	close(dirfd);
+	return err;
+}
+
+void snapshot_take(const char *dir, const char *proc_root)
+{
+	snapshot_take_at(dir, proc_root, time(NULL));
+}
