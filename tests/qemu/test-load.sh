@@ -177,12 +177,22 @@ check "-o im_hello2: the same module loaded twice, both in /proc/modules" \
 check "-o im_hello2: the kernel knows the new name (/sys/module/im_hello2, init saw it)" \
 	'[ -d /sys/module/im_hello2 ] && [ "$(klog_count "loaded as im_hello2")" -eq 1 ]'
 unload im_hello2 im_hello
-im "$D"
+# A signed module renamed: its signature no longer matches, so insmod must
+# drop it (else EKEYREJECTED); the kernel then sees an unsigned module.
 im -o dummy2 "$D"
-check "-o dummy2 on a signed in-tree module: both loaded (signature removed, not rejected)" \
-	'[ "$RC" -eq 0 ] && is_loaded dummy && is_loaded dummy2'
+check "-o dummy2 on a signed in-tree module: loaded as dummy2, not rejected" \
+	'[ "$RC" -eq 0 ] && is_loaded dummy2 && not_loaded dummy'
+check "-o dummy2: the kernel took it as unsigned (E flag), the signature was removed" \
+	'module_flags dummy2 | grep -q E'
 check "-o on a signed module warns that the signature is invalidated" 'out_has signature'
-unload dummy2 dummy
+# A second copy of dummy fails in its own init (the "dummy" link type is
+# taken): EEXIST from init, although no module of that name is loaded.
+im -o dummy3 "$D"
+check "-o dummy3 while dummy2 runs: dummy's init fails (EEXIST), exit 1, dummy3 not loaded" \
+	'[ "$RC" -eq 1 ] && not_loaded dummy3'
+msg="module 'dummy3' is already loaded"
+check "an EEXIST from the module's own init is not reported as \"$msg\"" '! out_has "$msg"'
+unload dummy2
 
 # ---- version mismatch, -f
 im /host/files/im_hello_badver.ko
