@@ -10,10 +10,11 @@ static int check_failures;
 
 #define CHECK(cond, ...)                                             \
 	do {                                                         \
-		printf((cond) ? "PASS: " : "FAIL: ");               \
+		int ok_ = !!(cond);	/* evaluated once */         \
+		printf(ok_ ? "PASS: " : "FAIL: ");                   \
 		printf(__VA_ARGS__);                                 \
-		printf("%s\n", (cond) ? "" : "  [" #cond "]");      \
-		if (!(cond))                                         \
+		printf("%s\n", ok_ ? "" : "  [" #cond "]");         \
+		if (!ok_)                                            \
 			check_failures++;                            \
 	} while (0)
 

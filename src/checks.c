@@ -1,0 +1,188 @@
+/* The checks insmod makes before the kernel sees a module, each with a
+ * message that says what is wrong and what to do.  They are made on the
+ * open descriptor and the bytes read from it, never on the path again, so
+ * that what was checked is what gets loaded. */
+#include "insmod.h"
+#include "log.h"
+#include "modinfo.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int check_ownership(const struct insmod_ctx *c)
+{
+	const struct stat *st = &c->file.st;
+	struct passwd *pw;
+	char owner[64];
+
+	if (!c->found.searched || !c->opts->root_check || geteuid() != 0)
+		return 0;
+	if (st->st_uid == 0 && !(st->st_mode & (S_IWGRP | S_IWOTH)))
+		return 0;
+	pw = getpwuid(st->st_uid);
+	if (pw)
+		snprintf(owner, sizeof(owner), "%s (uid %u)", pw->pw_name, (unsigned)st->st_uid);
+	else
+		snprintf(owner, sizeof(owner), "uid %u", (unsigned)st->st_uid);
+	log_error("%s: refusing a module found by searching that is owned by %s with mode %04o: "
+		  "it must be owned by root and writable by nobody else (-r turns this check off)",
+		  c->found.path, owner, (unsigned)(st->st_mode & 07777));
+	return -EPERM;
+}
+
+/* A 2.4-era object (kernel_version= in .modinfo, or no .modinfo at all)
+ * cannot go into a 2.6+ kernel, which wants a .ko with struct module. */
+int check_module_kind(const struct insmod_ctx *c)
+{
+	const struct elf_file *elf = &c->elf;
+	struct modinfo_value v;
+
+	if (modinfo_get(elf, "kernel_version", &v) && !elf->this_module) {
+		log_error("%s: a module for Linux %.*s (2.4-era object file); this kernel loads only 2.6+ modules "
+			  "(use -n, -m or -O to link it in user space)", c->found.path, (int)v.len, v.str);
+		return -ENOEXEC;
+	}
+	if (!elf->this_module) {
+		log_error("%s: not a kernel module: no .gnu.linkonce.this_module section "
+			  "(a plain object file, or a module for Linux 2.4 or older?)", c->found.path);
+		return -ENOEXEC;
+	}
+	if (!elf->symtab) {
+		log_error("%s: module has no symbol table (stripped?)", c->found.path);
+		return -ENOEXEC;
+	}
+	return 0;
+}
+
+struct machine_kind {
+	const char *uname;	/* uname -m, or a prefix of it */
+	uint16_t e_machine;
+	bool is64;
+};
+
+static const struct machine_kind machines[] = {
+	{ "x86_64", EM_X86_64, true },
+	{ "i386", EM_386, false }, { "i486", EM_386, false },
+	{ "i586", EM_386, false }, { "i686", EM_386, false },
+	{ "aarch64", EM_AARCH64, true }, { "arm64", EM_AARCH64, true },
+	{ "armv", EM_ARM, false },
+	{ "riscv64", EM_RISCV, true },
+	{ "ppc64", EM_PPC64, true }, { "ppc", EM_PPC, false },
+	{ "s390x", EM_S390, true },
+	{ "loongarch64", EM_LOONGARCH, true },
+	{ "mips64", EM_MIPS, true }, { "mips", EM_MIPS, false },
+};
+
+int check_architecture(const struct insmod_ctx *c)
+{
+	const struct elf_file *elf = &c->elf;
+
+	for (size_t i = 0; i < sizeof(machines) / sizeof(machines[0]); i++) {
+		const struct machine_kind *m = &machines[i];
+
+		if (strncmp(c->machine, m->uname, strlen(m->uname)) != 0)
+			continue;
+		if (elf->machine != m->e_machine || elf->is64 != m->is64) {
+			log_error("%s: built for %s (%d-bit), but the running kernel is %s",
+				  c->found.path, elf_machine_name(elf->machine),
+				  elf->is64 ? 64 : 32, c->machine);
+			return -ENOEXEC;
+		}
+		return 0;
+	}
+	return 0;	/* a machine we do not know: let the kernel judge */
+}
+
+/* The original compared the module's kernel version with the running one
+ * and let -f turn a mismatch into a warning.  Today's equivalent is the
+ * release at the start of vermagic. */
+int check_version(struct insmod_ctx *c)
+{
+	struct modinfo_value v;
+	char *release;
+
+	if (!modinfo_get(&c->elf, "vermagic", &v)) {
+		if (!c->opts->force) {
+			log_complaint("%s: module has no version magic; the kernel accepts it only as a forced load (use -f)",
+				      c->found.path);
+			return -ENOEXEC;
+		}
+		c->version_mismatch = true;
+		return 0;
+	}
+	release = vermagic_release(v.str, v.len);
+	if (!release)
+		return -ENOMEM;
+	if (strcmp(release, c->release) != 0) {
+		c->version_mismatch = true;
+		if (c->opts->force)
+			log_warn("%s: built for kernel %s, but this kernel is %s; loading anyway (-f)",
+				 c->found.path, release, c->release);
+		else
+			log_complaint("%s: built for kernel %s, but this kernel is %s (vermagic '%.*s'); "
+				      "-f tries anyway", c->found.path, release, c->release, (int)v.len, v.str);
+	}
+	free(release);
+	return c->version_mismatch && !c->opts->force ? -ENOEXEC : 0;
+}
+
+int module_is_loaded(const struct insmod_ctx *c, const char *name)
+{
+	char path[4096];
+
+	/* initstate exists only for loadable modules (built-in ones have a
+	 * /sys/module directory too, but no initstate). */
+	snprintf(path, sizeof(path), "%s/sys/module/%s/initstate", c->root, name);
+	return access(path, F_OK) == 0;
+}
+
+static bool sysfs_says_yes(const struct insmod_ctx *c, const char *file)
+{
+	char path[4096], buf[8] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s%s", c->root, file);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return buf[0] == 'Y' || buf[0] == 'y' || buf[0] == '1';
+}
+
+static bool lockdown_active(const struct insmod_ctx *c)
+{
+	char path[4096], buf[128] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/sys/kernel/security/lockdown", c->root);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return !strstr(buf, "[none]") && strchr(buf, '[');
+}
+
+/* -f always asks the kernel to ignore version data, as the original always
+ * marked a forced load: the kernel then treats the module as unsigned.  Say
+ * beforehand when that means refusal, and that it taints. */
+void warn_about_force(const struct insmod_ctx *c)
+{
+	if (!c->opts->force)
+		return;
+	if (sysfs_says_yes(c, "/sys/module/module/parameters/sig_enforce"))
+		log_warn("this kernel enforces module signatures (sig_enforce=Y): it treats a forced load as unsigned "
+			 "and will refuse it (EKEYREJECTED)");
+	else if (lockdown_active(c))
+		log_warn("this kernel is locked down: it will refuse a forced (unsigned) load");
+	else
+		log_warn("a forced load taints the kernel (F), and the module is treated as unsigned (E)");
+}

@@ -1,0 +1,330 @@
+/* Opening, mapping and decompressing module files.  The formats are the
+ * kernel's own (gzip, xz, zstd), recognised by their magic bytes, never by
+ * the file name; the work is done by zlib, liblzma and libzstd. */
+#include "file.h"
+#include "log.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#ifdef HAVE_ZLIB
+#include <zlib.h>
+#endif
+#ifdef HAVE_LZMA
+#include <lzma.h>
+#endif
+#ifdef HAVE_ZSTD
+#include <zstd.h>
+#endif
+
+/* No module comes near this; a file that inflates past it is hostile. */
+#define MAX_UNPACKED_SIZE ((size_t)1 << 30)
+
+static const struct {
+	enum compression comp;
+	const char *name;
+	size_t magic_len;
+	const uint8_t magic[6];
+} formats[] = {
+	{ COMP_ZSTD, "zstd", 4, { 0x28, 0xb5, 0x2f, 0xfd } },
+	{ COMP_XZ, "xz", 6, { 0xfd, '7', 'z', 'X', 'Z', 0x00 } },
+	{ COMP_GZIP, "gzip", 2, { 0x1f, 0x8b } },
+};
+
+enum compression compression_by_magic(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (n >= formats[i].magic_len &&
+		    memcmp(p, formats[i].magic, formats[i].magic_len) == 0)
+			return formats[i].comp;
+	return COMP_NONE;
+}
+
+const char *compression_name(enum compression c)
+{
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (formats[i].comp == c)
+			return formats[i].name;
+	return "none";
+}
+
+enum compression kernel_compression(const char *sysfs_root)
+{
+	char path[4096], buf[16] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/sys/module/compression", sysfs_root ? sysfs_root : "");
+	f = fopen(path, "re");
+	if (!f)
+		return COMP_NONE;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+		if (strcmp(buf, formats[i].name) == 0)
+			return formats[i].comp;
+	return COMP_NONE;
+}
+
+/* A growing output buffer for the streaming decoders. */
+struct outbuf {
+	uint8_t *data;
+	size_t len, cap;
+};
+
+static int outbuf_grow(struct outbuf *o, const char *path)
+{
+	size_t cap = o->cap ? o->cap * 2 : (size_t)1 << 20;
+	uint8_t *p;
+
+	if (o->cap >= MAX_UNPACKED_SIZE) {
+		log_error("%s: decompresses to more than %zu MiB; refusing it",
+			  path, MAX_UNPACKED_SIZE >> 20);
+		return -EFBIG;
+	}
+	if (cap > MAX_UNPACKED_SIZE)
+		cap = MAX_UNPACKED_SIZE;
+	p = realloc(o->data, cap);
+	if (!p)
+		return -ENOMEM;
+	o->data = p;
+	o->cap = cap;
+	return 0;
+}
+
+#ifdef HAVE_ZLIB
+static int inflate_gzip(const char *path, const uint8_t *in, size_t n, struct outbuf *o)
+{
+	z_stream z;
+	int zr = Z_OK, r = 0;
+
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, 15 + 32) != Z_OK)	/* 32: accept the gzip header */
+		return -ENOMEM;
+	z.next_in = (Bytef *)(uintptr_t)in;
+	while (zr != Z_STREAM_END) {
+		size_t chunk;
+
+		if (o->len == o->cap && (r = outbuf_grow(o, path)))
+			break;
+		/* zlib counts in uInt: feed it in pieces that fit. */
+		chunk = o->cap - o->len;
+		if (chunk > UINT32_MAX)
+			chunk = UINT32_MAX;
+		if (z.avail_in == 0) {
+			size_t left = n - (size_t)((const uint8_t *)z.next_in - in);
+			z.avail_in = left > UINT32_MAX ? UINT32_MAX : (uInt)left;
+		}
+		z.next_out = o->data + o->len;
+		z.avail_out = (uInt)chunk;
+		zr = inflate(&z, Z_NO_FLUSH);
+		o->len += chunk - z.avail_out;
+		if (zr == Z_BUF_ERROR && z.avail_in == 0) {
+			log_error("%s: gzip data is truncated", path);
+			r = -EINVAL;
+			break;
+		}
+		if (zr != Z_OK && zr != Z_STREAM_END && zr != Z_BUF_ERROR) {
+			log_error("%s: gzip data is corrupt (%s)", path, z.msg ? z.msg : "inflate failed");
+			r = -EINVAL;
+			break;
+		}
+	}
+	inflateEnd(&z);
+	return r;
+}
+#endif
+
+#ifdef HAVE_LZMA
+static int inflate_xz(const char *path, const uint8_t *in, size_t n, struct outbuf *o)
+{
+	lzma_stream s = LZMA_STREAM_INIT;
+	lzma_ret lr = LZMA_OK;
+	int r = 0;
+
+	if (lzma_stream_decoder(&s, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK)
+		return -ENOMEM;
+	s.next_in = in;
+	s.avail_in = n;
+	while (lr != LZMA_STREAM_END) {
+		if (o->len == o->cap && (r = outbuf_grow(o, path)))
+			break;
+		s.next_out = o->data + o->len;
+		s.avail_out = o->cap - o->len;
+		lr = lzma_code(&s, LZMA_FINISH);
+		o->len = o->cap - s.avail_out;
+		if (lr != LZMA_OK && lr != LZMA_STREAM_END) {
+			log_error("%s: xz data is corrupt or truncated (liblzma error %d)", path, (int)lr);
+			r = -EINVAL;
+			break;
+		}
+	}
+	lzma_end(&s);
+	return r;
+}
+#endif
+
+#ifdef HAVE_ZSTD
+static int inflate_zstd(const char *path, const uint8_t *in, size_t n, struct outbuf *o)
+{
+	ZSTD_DStream *z = ZSTD_createDStream();
+	ZSTD_inBuffer ib = { in, n, 0 };
+	size_t zr = 1;
+	int r = 0;
+
+	if (!z)
+		return -ENOMEM;
+	ZSTD_initDStream(z);
+	while (zr != 0) {
+		ZSTD_outBuffer ob;
+
+		if (o->len == o->cap && (r = outbuf_grow(o, path)))
+			break;
+		ob.dst = o->data;
+		ob.size = o->cap;
+		ob.pos = o->len;
+		zr = ZSTD_decompressStream(z, &ob, &ib);
+		o->len = ob.pos;
+		if (ZSTD_isError(zr)) {
+			log_error("%s: zstd data is corrupt (%s)", path, ZSTD_getErrorName(zr));
+			r = -EINVAL;
+			break;
+		}
+		if (zr != 0 && ib.pos == ib.size && ob.pos < ob.size) {
+			log_error("%s: zstd data is truncated", path);
+			r = -EINVAL;
+			break;
+		}
+	}
+	ZSTD_freeDStream(z);
+	return r;
+}
+#endif
+
+int decompress(enum compression c, const char *path, const uint8_t *data,
+	       size_t n, uint8_t **out, size_t *out_size)
+{
+	struct outbuf o = { NULL, 0, 0 };
+	int r = -ENOTSUP;
+
+	switch (c) {
+#ifdef HAVE_ZLIB
+	case COMP_GZIP: r = inflate_gzip(path, data, n, &o); break;
+#endif
+#ifdef HAVE_LZMA
+	case COMP_XZ: r = inflate_xz(path, data, n, &o); break;
+#endif
+#ifdef HAVE_ZSTD
+	case COMP_ZSTD: r = inflate_zstd(path, data, n, &o); break;
+#endif
+	default:
+		log_error("%s: %s-compressed, but this insmod was built without %s support",
+			  path, compression_name(c), compression_name(c));
+		break;
+	}
+	if (r) {
+		free(o.data);
+		return r;
+	}
+	*out = o.data;
+	*out_size = o.len;
+	return 0;
+}
+
+static int map_file(struct module_file *f)
+{
+	void *p;
+
+	if (f->st.st_size == 0) {
+		log_error("%s: file is empty", f->path);
+		return -ENOEXEC;
+	}
+	if ((uint64_t)f->st.st_size > SIZE_MAX / 2) {
+		log_error("%s: file is too large", f->path);
+		return -EFBIG;
+	}
+	f->map_size = (size_t)f->st.st_size;
+	p = mmap(NULL, f->map_size, PROT_READ, MAP_PRIVATE, f->fd, 0);
+	if (p == MAP_FAILED) {
+		int e = errno;
+
+		log_error("%s: cannot map file: %s", f->path, strerror(e));
+		return -e;
+	}
+	f->map = p;
+	return 0;
+}
+
+int module_file_open(struct module_file *f, const char *path)
+{
+	int r;
+
+	memset(f, 0, sizeof(*f));
+	f->path = path;
+	f->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (f->fd < 0) {
+		r = -errno;
+		log_error("%s: cannot open module: %s", path, strerror(errno));
+		return r;
+	}
+	if (fstat(f->fd, &f->st) < 0) {
+		r = -errno;
+		log_error("%s: cannot stat module: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (S_ISDIR(f->st.st_mode)) {
+		log_error("%s: is a directory, not a module file", path);
+		r = -EISDIR;
+		goto fail;
+	}
+	if (!S_ISREG(f->st.st_mode)) {
+		log_error("%s: not a regular file", path);
+		r = -EINVAL;
+		goto fail;
+	}
+	return 0;
+fail:
+	close(f->fd);
+	f->fd = -1;
+	return r;
+}
+
+/* Separate from opening so that the caller can take its lock and check
+ * ownership on the descriptor first. */
+int module_file_read(struct module_file *f)
+{
+	int r = map_file(f);
+
+	if (r)
+		return r;
+	f->comp = compression_by_magic(f->map, f->map_size);
+	if (f->comp == COMP_NONE) {
+		f->image = f->map;
+		f->size = f->map_size;
+		return 0;
+	}
+	r = decompress(f->comp, f->path, f->map, f->map_size, &f->unpacked, &f->unpacked_size);
+	if (r)
+		return r;
+	f->image = f->unpacked;
+	f->size = f->unpacked_size;
+	return 0;
+}
+
+void module_file_close(struct module_file *f)
+{
+	free(f->unpacked);
+	if (f->map)
+		munmap((void *)(uintptr_t)f->map, f->map_size);
+	if (f->fd >= 0)
+		close(f->fd);
+	memset(f, 0, sizeof(*f));
+	f->fd = -1;
+}

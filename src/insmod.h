@@ -1,0 +1,45 @@
+/* The state one run of insmod carries from step to step, in the spirit of
+ * the kernel's struct load_info: every step reads what the earlier ones
+ * established and adds its own part. */
+#ifndef INSMOD_INSMOD_H
+#define INSMOD_INSMOD_H
+
+#include <stdbool.h>
+
+#include "elf.h"
+#include "file.h"
+#include "opts.h"
+#include "params.h"
+#include "search.h"
+
+struct insmod_ctx {
+	const struct insmod_opts *opts;
+	char release[65];		/* uname -r, or --kernel-release */
+	char machine[65];		/* uname -m */
+	const char *root;		/* prefix for /sys, /proc, /lib/modules: "" or $INSMOD_ROOT (tests) */
+
+	struct search_result found;	/* the module file's path */
+	struct module_file file;	/* open, locked, read */
+	struct elf_file elf;		/* parsed */
+	bool have_elf;
+	char *name;			/* the name it will have (after -o) */
+	char *file_name;		/* the name it carries in the file */
+	struct param_set params;
+	char *kernel_args;		/* what init_module will receive */
+	bool version_mismatch;		/* vermagic names another release */
+};
+
+/* checks.c: before the kernel sees anything.  Each logs and returns
+ * 0 or -errno. */
+int check_ownership(const struct insmod_ctx *c);
+int check_module_kind(const struct insmod_ctx *c);
+int check_architecture(const struct insmod_ctx *c);
+int check_version(struct insmod_ctx *c);
+/* 1 if a module of that name is live, 0 if not. */
+int module_is_loaded(const struct insmod_ctx *c, const char *name);
+void warn_about_force(const struct insmod_ctx *c);
+
+/* load.c: into the kernel.  0 or -errno (already reported). */
+int load_into_kernel(struct insmod_ctx *c);
+
+#endif

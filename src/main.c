@@ -1,0 +1,203 @@
+/* insmod: install a loadable module in the running kernel.
+ *
+ * main() reads the command line and runs the steps below in order; each
+ * step logs its own failure and returns -errno, and only main() turns that
+ * into an exit status (0 on success, 1 on any failure). */
+#include "insmod.h"
+#include "log.h"
+#include "modinfo.h"
+#include "params.h"
+#include "snapshot.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/utsname.h>
+
+
+/* Options whose 2.4 mechanism has no counterpart in Linux 2.6+. */
+static void warn_inert_options(const struct insmod_opts *o)
+{
+	const struct { bool set; const char *what; } list[] = {
+		{ o->autoclean, "-k (autoclean: 2.6+ kernels unload nothing by themselves)" },
+		{ o->kallsyms, "-S (2.6+ kernels keep every module's symbols in kallsyms already)" },
+		{ o->export_all >= 0, "-x/-X (2.6+ modules export exactly what they declare)" },
+		{ o->prefix != NULL, "-P (2.6+ kernels keep symbol versions in __versions, not in names)" },
+	};
+
+	for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++)
+		if (list[i].set)
+			log_warn("%s has no effect on this kernel", list[i].what);
+	if (o->ksymoops == 1)
+		log_warn("-Y: adding ksymoops symbols to a 2.6+ module is not implemented yet");
+}
+
+static int identify_kernel(struct insmod_ctx *c)
+{
+	struct utsname u;
+
+	if (uname(&u) < 0) {
+		log_error("uname: %s", strerror(errno));
+		return -errno;
+	}
+	snprintf(c->machine, sizeof(c->machine), "%s", u.machine);
+	snprintf(c->release, sizeof(c->release), "%s",
+		 c->opts->release ? c->opts->release : u.release);
+	return 0;
+}
+
+static int locate_module(struct insmod_ctx *c)
+{
+	int r = module_search(c->opts->module, c->release, c->root, &c->found);
+
+	if (r)
+		return r;
+	if (c->found.searched || log_is_verbose())
+		log_verbose("Using %s", c->found.path);
+	return 0;
+}
+
+/* Open, lock, check ownership, read: all on one descriptor. */
+static int open_module(struct insmod_ctx *c)
+{
+	int r = module_file_open(&c->file, c->found.path);
+
+	if (r)
+		return r;
+	if (c->opts->lock && flock(c->file.fd, LOCK_EX) < 0) {
+		log_error("%s: cannot lock: %s", c->found.path, strerror(errno));
+		return -errno;
+	}
+	r = check_ownership(c);
+	if (!r)
+		r = module_file_read(&c->file);
+	if (!r)
+		r = elf_parse(&c->elf, c->found.path, c->file.image, c->file.size);
+	if (!r)
+		c->have_elf = true;
+	return r;
+}
+
+static int name_module(struct insmod_ctx *c)
+{
+	c->file_name = module_name(&c->elf);
+	if (!c->file_name) {
+		log_error("%s: module has no name (no .modinfo name= and no struct module)", c->found.path);
+		return -ENOEXEC;
+	}
+	c->name = strdup(c->opts->name ? c->opts->name : c->file_name);
+	return c->name ? 0 : -ENOMEM;
+}
+
+static int check_params(struct insmod_ctx *c)
+{
+	const struct elf_section *mi = c->elf.modinfo ? &c->elf.sections[c->elf.modinfo] : NULL;
+	struct param_decl *decls = NULL;
+	long n = 0;
+	int r;
+
+	if (mi && mi->data)
+		n = params_collect_decls((const char *)mi->data, (size_t)mi->size, &decls);
+	if (n < 0)
+		return (int)n;
+	r = params_check(decls, (size_t)n, c->opts->params, c->opts->nparams, c->name,
+			 c->elf.is64, &c->params);
+	free(decls);
+	if (r)
+		return r;
+	c->kernel_args = params_kernel_string(&c->params);
+	if (!c->kernel_args)
+		return -EINVAL;
+	if (c->opts->nparams)
+		log_verbose("parameters for the kernel: '%s'", c->kernel_args);
+	return 0;
+}
+
+static int check_not_loaded(const struct insmod_ctx *c)
+{
+	if (!module_is_loaded(c, c->name))
+		return 0;
+	if (c->opts->lock) {
+		log_verbose("module '%s' is already loaded; nothing to do", c->name);
+		return 1;	/* done, successfully */
+	}
+	log_error("module '%s' is already loaded", c->name);
+	return -EEXIST;
+}
+
+static int dry_run(struct insmod_ctx *c)
+{
+	(void)c;
+	log_error("-n, -p, -m and -O (the user-space linker) are not implemented yet");
+	return -ENOSYS;
+}
+
+static int run(struct insmod_ctx *c)
+{
+	const struct insmod_opts *o = c->opts;
+	bool dry = o->noload || o->probe;
+	int r;
+
+	warn_inert_options(o);
+	if ((r = identify_kernel(c)) || (r = locate_module(c)) || (r = open_module(c)))
+		return r;
+	if (!dry && ((r = check_module_kind(c)) || (r = check_architecture(c))))
+		return r;
+	if ((r = name_module(c)) || (r = check_version(c)))
+		return r;
+	if (!dry && (r = check_not_loaded(c)))
+		return r > 0 ? 0 : r;
+	if ((r = check_params(c)))
+		return r;
+	if (dry || o->map || o->blob) {
+		if (dry)
+			return dry_run(c);
+	}
+	warn_about_force(c);
+	r = load_into_kernel(c);
+	snapshot_take(SNAPSHOT_DIR, c->root);
+	if (!r && (o->map || o->blob))
+		r = dry_run(c);
+	return r;
+}
+
+static void release_ctx(struct insmod_ctx *c)
+{
+	params_release(&c->params);
+	free(c->kernel_args);
+	free(c->name);
+	free(c->file_name);
+	if (c->have_elf)
+		elf_release(&c->elf);
+	module_file_close(&c->file);
+	search_result_release(&c->found);
+}
+
+int main(int argc, char **argv)
+{
+	struct insmod_opts opts;
+	struct insmod_ctx ctx;
+	int r;
+
+	switch (opts_parse(argc, argv, &opts)) {
+	case OPTS_EXIT_OK:
+		return 0;
+	case OPTS_EXIT_USAGE:
+		opts_release(&opts);
+		return 1;
+	case OPTS_RUN:
+		break;
+	}
+	log_setup(opts.syslog ? LOG_TO_SYSLOG : LOG_TO_TERMINAL, opts.verbose, opts.quiet);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.opts = &opts;
+	ctx.root = "";
+	ctx.file.fd = -1;
+	r = run(&ctx);
+	release_ctx(&ctx);
+	opts_release(&opts);
+	log_setup(LOG_TO_TERMINAL, 0, false);
+	return r ? 1 : 0;
+}
