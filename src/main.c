@@ -4,6 +4,7 @@
  * step logs its own failure and returns -errno, and only main() turns that
  * into an exit status (0 on success, 1 on any failure). */
 #include "insmod.h"
+#include "link.h"
 #include "log.h"
 #include "modinfo.h"
 #include "params.h"
@@ -127,11 +128,30 @@ static int check_not_loaded(const struct insmod_ctx *c)
 	return -EEXIST;
 }
 
-static int dry_run(struct insmod_ctx *c)
+/* The user-space linker: a dry run (-n, -p), or after a real load the
+ * map and blob of what the kernel did (-m, -O). */
+static int link_module(struct insmod_ctx *c, bool after_load)
 {
-	(void)c;
-	log_error("-n, -p, -m and -O (the user-space linker) are not implemented yet");
-	return -ENOSYS;
+	const struct insmod_opts *o = c->opts;
+	struct link_job job = {
+		.path = c->found.path,
+		.elf = &c->elf,
+		.module_name = c->name,
+		.release = c->release,
+		.symbol_files = o->symbol_files,
+		.nsymbol_files = o->nsymbol_files,
+		.have_base = o->have_base,
+		.base = o->base,
+		.use_loaded_sections = after_load,
+		.probe = o->probe,
+		.map = o->map,
+		.blob_path = o->probe ? NULL : o->blob,
+		.force = o->force,
+		.params = &c->params,
+		.sysfs_root = c->root,
+	};
+
+	return link_run(&job);
 }
 
 static int run(struct insmod_ctx *c)
@@ -145,21 +165,19 @@ static int run(struct insmod_ctx *c)
 		return r;
 	if (!dry && ((r = check_module_kind(c)) || (r = check_architecture(c))))
 		return r;
-	if ((r = name_module(c)) || (r = check_version(c)))
+	if ((r = name_module(c)))
 		return r;
-	if (!dry && (r = check_not_loaded(c)))
+	if (dry)	/* the linker makes the kernel's own version checks */
+		return (r = check_params(c)) ? r : link_module(c, false);
+	if ((r = check_version(c)) || (r = check_not_loaded(c)))
 		return r > 0 ? 0 : r;
 	if ((r = check_params(c)))
 		return r;
-	if (dry || o->map || o->blob) {
-		if (dry)
-			return dry_run(c);
-	}
 	warn_about_force(c);
 	r = load_into_kernel(c);
 	snapshot_take(SNAPSHOT_DIR, c->root);
 	if (!r && (o->map || o->blob))
-		r = dry_run(c);
+		r = link_module(c, true);
 	return r;
 }
 
