@@ -29,6 +29,11 @@ const struct arch_ops *arch_for_machine(uint16_t machine)
 
 /* ---- Names for messages ---------------------------------------------- */
 
+const char *link_module_path(const struct linker *lk)
+{
+	return lk->job && lk->job->path ? lk->job->path : "module";
+}
+
 const char *link_symbol_name(const struct linker *lk, uint32_t sym)
 {
 	struct elf_symbol s;

@@ -124,6 +124,8 @@ int link_check_room(struct linker *lk, const struct reloc_site *site, unsigned w
  * and returns -ENOEXEC. */
 int link_reloc_error(struct linker *lk, const struct reloc_site *site,
 		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* The module's file name, for messages. */
+const char *link_module_path(const struct linker *lk);
 /* The name of symbol i for messages ("" never: section symbols are named
  * after their section). */
 const char *link_symbol_name(const struct linker *lk, uint32_t sym);
