@@ -5,6 +5,7 @@
 #include "insmod.h"
 #include "log.h"
 #include "modinfo.h"
+#include "util.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -143,32 +144,19 @@ int module_is_loaded(const struct insmod_ctx *c, const char *name)
 
 static bool sysfs_says_yes(const struct insmod_ctx *c, const char *file)
 {
-	char path[4096], buf[8] = "";
-	FILE *f;
+	char buf[8];
 
-	snprintf(path, sizeof(path), "%s%s", c->root, file);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = '\0';
-	fclose(f);
-	return buf[0] == 'Y' || buf[0] == 'y' || buf[0] == '1';
+	return read_first_line(c->root, file, buf, sizeof(buf)) &&
+	       (buf[0] == 'Y' || buf[0] == 'y' || buf[0] == '1');
 }
 
+/* "none [integrity] confidentiality": the bracketed word is in force. */
 static bool lockdown_active(const struct insmod_ctx *c)
 {
-	char path[4096], buf[128] = "";
-	FILE *f;
+	char buf[128];
 
-	snprintf(path, sizeof(path), "%s/sys/kernel/security/lockdown", c->root);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = '\0';
-	fclose(f);
-	return !strstr(buf, "[none]") && strchr(buf, '[');
+	return read_first_line(c->root, "/sys/kernel/security/lockdown", buf, sizeof(buf)) &&
+	       strchr(buf, '[') && !strstr(buf, "[none]");
 }
 
 /* -f always asks the kernel to ignore version data, as the original always

@@ -8,6 +8,7 @@
  * possible causes applies), and for every unknown symbol look up in
  * modules.symbols which module would provide it. */
 #include "diagnose.h"
+#include "util.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -707,26 +708,6 @@ static void kernel_report_release(struct kernel_report *k)
 
 /* ---- files that tell causes apart --------------------------------------- */
 
-/* The first line of ROOT/PATH, without its newline, or false. */
-static bool read_line(const char *root, const char *path, char *buf,
-		      size_t size)
-{
-	struct strbuf sb = STRBUF_INIT;
-	FILE *fp;
-	bool ok = false;
-
-	if (strbuf_printf(&sb, "%s%s", root, path) == 0 &&
-	    (fp = fopen(strbuf_str(&sb), "re")) != NULL) {
-		if (fgets(buf, (int)size, fp)) {
-			buf[strcspn(buf, "\n")] = '\0';
-			ok = true;
-		}
-		fclose(fp);
-	}
-	strbuf_release(&sb);
-	return ok;
-}
-
 /* Whether the process lacks CAP_SYS_MODULE, by CapEff in its status. */
 static bool lacks_cap_sys_module(const char *root)
 {
@@ -762,7 +743,7 @@ static bool locked_down(const char *root, char *level, size_t size)
 	char line[256];
 	const char *open, *close;
 
-	if (!read_line(root, "/sys/kernel/security/lockdown", line, sizeof line))
+	if (!read_first_line(root, "/sys/kernel/security/lockdown", line, sizeof line))
 		return false;
 	open = strchr(line, '[');
 	close = open ? strchr(open, ']') : NULL;
@@ -779,7 +760,7 @@ static bool blacklisted_on_cmdline(const char *root, const char *module)
 	char line[4096];
 	const char *p;
 
-	if (!read_line(root, "/proc/cmdline", line, sizeof line))
+	if (!read_first_line(root, "/proc/cmdline", line, sizeof line))
 		return false;
 	for (p = line; (p = strstr(p, "module_blacklist=")) != NULL; ) {
 		if (p != line && p[-1] != ' ') {
@@ -804,7 +785,7 @@ static bool file_says_yes(const char *root, const char *path)
 {
 	char line[64];
 
-	return read_line(root, path, line, sizeof line) &&
+	return read_first_line(root, path, line, sizeof line) &&
 	       (line[0] == 'Y' || line[0] == 'y' || line[0] == '1');
 }
 

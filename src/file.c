@@ -3,6 +3,7 @@
  * the file name; the work is done by zlib, liblzma and libzstd. */
 #include "file.h"
 #include "log.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -56,17 +57,10 @@ const char *compression_name(enum compression c)
 
 enum compression kernel_compression(const char *sysfs_root)
 {
-	char path[4096], buf[16] = "";
-	FILE *f;
+	char buf[16];
 
-	snprintf(path, sizeof(path), "%s/sys/module/compression", sysfs_root ? sysfs_root : "");
-	f = fopen(path, "re");
-	if (!f)
+	if (!read_first_line(sysfs_root, "/sys/module/compression", buf, sizeof(buf)))
 		return COMP_NONE;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = '\0';
-	fclose(f);
-	buf[strcspn(buf, "\n")] = '\0';
 	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
 		if (strcmp(buf, formats[i].name) == 0)
 			return formats[i].comp;

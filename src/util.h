@@ -1,0 +1,12 @@
+/* Small helpers shared by several files. */
+#ifndef INSMOD_UTIL_H
+#define INSMOD_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* The first line of ROOT/PATH (a /proc or /sys file, usually), without its
+ * newline, into buf[size]; false if it cannot be read.  root may be NULL. */
+bool read_first_line(const char *root, const char *path, char *buf, size_t size);
+
+#endif
