@@ -78,3 +78,17 @@ change_vermagic() {
 		print $o $d; close $o or die "$out: $!\n";
 	' "$1" "$2" "$KREL" "$3"
 }
+
+# kcore_read_tool: builds (once, into the cache) the static helper
+# tests/qemu/kcore-read.c and prints its path.
+kcore_read_tool() {
+	_src=$IM_TOP/tests/qemu/kcore-read.c
+	_sum=$(cksum < "$_src" | cut -d' ' -f1)
+	_bin=$IM_CACHE/tools/kcore-read-$_sum
+	if [ ! -x "$_bin" ]; then
+		mkdir -p "$IM_CACHE/tools"
+		gcc-12 -static -O2 -Wall -Wextra -o "$_bin.tmp" "$_src" >&2 || return 1
+		mv "$_bin.tmp" "$_bin"
+	fi
+	echo "$_bin"
+}
