@@ -21,7 +21,7 @@ prep=$build/oracle/oracle-prep
 work=${TMPDIR:-/tmp}/oracle.$$
 mkdir -p "$work"
 trap 'rm -rf "$work"' EXIT
-release=$(cat "$dir/release")
+release=${RELEASE:-$(cat "$dir/release")}
 syms=$dir/kallsyms
 [ -s "$syms" ] || sh "$here/mksyms.sh" "$arch" "$dir/Module.symvers" > "$syms"
 for ko in "$@"; do

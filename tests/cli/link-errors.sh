@@ -1,0 +1,184 @@
+#!/bin/sh
+# The linker's refusals and checks (-n, -p, -m, -O), on small x86_64
+# modules assembled here and a made-up symbol table: each error gives its
+# message and exit status 1, and never leaves a blob file behind.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+insmod=${INSMOD:-$top/build/insmod}
+case $insmod in /*) ;; *) insmod=$PWD/$insmod ;; esac
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+pass() { echo "PASS: $*"; }
+fail() { echo "FAIL: $*"; }
+check() {	# check DESCRIPTION COMMAND...: the command must succeed
+	d=$1; shift
+	if "$@"; then pass "$d"; else fail "$d"; fi
+}
+
+# A module: the header, .modinfo (vermagic, license LICENSE), and BODY.
+module() {	# module NAME LICENSE BODY [EXTRA-MODINFO]
+	cat > "$1.S" <<EOS
+	.section .gnu.linkonce.this_module,"aw"
+	.balign 64
+	.globl __this_module
+__this_module:
+	.zero 24
+	.asciz "$1"
+	.balign 64
+	.zero 64
+	.section .modinfo,"a"
+	.asciz "vermagic=6.1.0-t SMP preempt mod_unload modversions "
+	.asciz "license=$2"
+	.asciz "name=$1"
+	${4:-}
+	.text
+$3
+EOS
+	gcc -c -o "$1.ko" "$1.S"
+}
+
+cat > kallsyms <<'EOS'
+ffffffff81000000 T printk
+ffffffff81000008 r __ksymtab_printk
+ffffffff81000010 T gpl_only
+ffffffff81000018 r __ksymtab_gpl_only
+ffffffff81000020 T in_namespace
+ffffffff81000028 r __ksymtab_in_namespace
+ffffffff81000030 T module_layout
+ffffffff81000038 r __ksymtab_module_layout
+ffffffff81000040 T not_exported
+ffffffffc0001000 T mod_export	[other]
+ffffffffc0001010 t mod_local	[other]
+EOS
+printf '0x11111111\tprintk\tvmlinux\tEXPORT_SYMBOL\t\n0x22222222\tgpl_only\tvmlinux\tEXPORT_SYMBOL_GPL\t\n0x33333333\tin_namespace\tvmlinux\tEXPORT_SYMBOL\tMY_NS\n0x44444444\tmodule_layout\tvmlinux\tEXPORT_SYMBOL\t\n' > Module.symvers
+sed 's/^ffffffff[0-9a-f]*/0000000000000000/' kallsyms > hidden
+syms="--kernel-symbols=kallsyms --kernel-symbols=Module.symvers --kernel-release=6.1.0-t"
+
+# runs insmod; keeps status, stdout and stderr
+run() { "$insmod" "$@" > out 2> err; echo $? > status; }
+status_is() { [ "$(cat status)" = "$1" ]; }
+err_has() { grep -q -- "$1" err; }
+no_blob() { [ ! -e blob ] && [ -z "$(ls -A . | grep '^\.blob')" ]; }
+
+module good GPL '	call printk@PLT
+	.globl init_module
+init_module:
+	ret
+	.data
+	.quad printk
+	.quad mod_export
+	.weak maybe
+	.quad maybe'
+run -n -m -O blob $syms good.ko
+check "a good module links (status 0)" status_is 0
+check "the blob is written" test -s blob
+check "the blob is mode 0644 before umask" test "$(umask 022; rm -f blob; "$insmod" -n -O blob $syms good.ko; stat -c %a blob)" = 644
+check "the map starts with the Sections: header" sh -c "head -1 out | grep -q '^Sections:       Size      Address           Align$'"
+check "the header section comes first, at 0x12340000" sh -c "sed -n 2p out | grep -q '^.gnu.linkonce.this_module 00000080  0000000012340000  2\*\*6$'"
+check "the map lists __this_module as D at the base" grep -q '^0000000012340000 D __this_module$' out
+check "the map lists init_module as T" grep -q ' T init_module$' out
+check "the map lists a kernel symbol as U with its address" grep -q '^ffffffff81000000 U printk$' out
+check "an unresolved weak symbol is 0 in the map" grep -q '^0000000000000000 U maybe$' out
+check "a loaded module's exported symbol resolves" grep -q '^ffffffffc0001000 U mod_export$' out
+rm -f blob
+run -p $syms good.ko
+check "-p of a good module: status 0, no output" sh -c '[ "$(cat status)" = 0 ] && [ ! -s out ]'
+check "-p writes no blob even with -O" sh -c "'$insmod' -p -O blob $syms good.ko && [ ! -e blob ]"
+
+module missing GPL '	call no_such_symbol@PLT
+	call not_exported@PLT
+	call mod_local@PLT'
+echo old > blob
+run -n -O blob $syms missing.ko
+check "unresolved symbols: status 1" status_is 1
+check "unresolved symbols: one line each, FILE: unresolved symbol NAME" \
+	sh -c "grep -q 'missing.ko: unresolved symbol no_such_symbol$' err && grep -q 'missing.ko: unresolved symbol not_exported$' err && grep -q 'missing.ko: unresolved symbol mod_local$' err"
+check "unresolved symbols: the old blob file is untouched" test "$(cat blob)" = old
+rm -f blob
+run -q -n $syms missing.ko
+check "-q silences unresolved symbol lines (status still 1)" sh -c '[ "$(cat status)" = 1 ] && ! grep -q unresolved err'
+run -p $syms missing.ko
+check "-p of a module with unresolved symbols: status 1" status_is 1
+
+module crc GPL '	call printk@PLT' '.section __versions,"a"
+	.quad 0x12345678
+	.asciz "printk"
+	.zero 49
+	.quad 0x44444444
+	.asciz "module_layout"
+	.zero 42'
+run -n -O blob $syms crc.ko
+check "CRC mismatch: status 1" status_is 1
+check "CRC mismatch names the symbol and both CRCs" err_has 'disagrees about version of symbol printk (module has CRC 0x12345678, kernel 0x11111111)'
+check "CRC mismatch: no blob" no_blob
+run -f -n -O blob $syms crc.ko
+check "-f turns a CRC mismatch into a warning" sh -c '[ "$(cat status)" = 0 ] && grep -q "disagrees about version of symbol printk" err && [ -e blob ]'
+rm -f blob
+
+module layoutcrc GPL '	ret' '.section __versions,"a"
+	.quad 0x99999999
+	.asciz "module_layout"
+	.zero 42'
+run -p $syms layoutcrc.ko
+check "module_layout CRC mismatch is caught" sh -c '[ "$(cat status)" = 1 ] && grep -q "version of symbol module_layout" err'
+
+module prop Proprietary '	call gpl_only@PLT
+	call printk@PLT'
+run -n -O blob $syms prop.ko
+check "GPL-only symbol from a proprietary module: status 1" status_is 1
+check "GPL-only symbol: message names the symbol" err_has 'uses GPL-only symbol gpl_only'
+check "GPL-only symbol: no blob" no_blob
+module gplmod "Dual MIT/GPL" '	call gpl_only@PLT'
+run -p $syms gplmod.ko
+check "a GPL-compatible license may use GPL-only symbols" status_is 0
+
+module ns GPL '	call in_namespace@PLT'
+run -p $syms ns.ko
+check "namespace not imported: status 1 and the namespace named" sh -c '[ "$(cat status)" = 1 ] && grep -q "from namespace MY_NS" err'
+module nsok GPL '	call in_namespace@PLT' '.asciz "import_ns=MY_NS"'
+run -p $syms nsok.ko
+check "namespace imported: accepted" status_is 0
+
+module gotpc GPL '	movq printk@GOTPCREL(%rip), %rax'
+run -n -O blob $syms gotpc.ko
+check "unknown relocation type: status 1" status_is 1
+check "unknown relocation type: names type, section+offset and symbol" err_has 'relocation R_X86_64_REX_GOTPCRELX at .text+0x3 against printk: unknown relocation type 42'
+check "unknown relocation type: no blob" no_blob
+
+module ovf GPL '	movl $printk, %eax'
+run -n -O blob $syms ovf.ko
+check "overflow: status 1" status_is 1
+check "overflow: names R_X86_64_32 and the value" err_has 'relocation R_X86_64_32 at .text+0x1 against printk: value 0xffffffff81000000 does not zero-extend'
+check "overflow: no blob" no_blob
+
+module common GPL '	.comm shared_thing,8,8'
+run -p $syms common.ko
+check "a common symbol is refused" sh -c '[ "$(cat status)" = 1 ] && grep -q "shared_thing is a common symbol" err'
+
+module vermag GPL '	ret'
+run -p --kernel-symbols=kallsyms --kernel-release=6.2.0 vermag.ko
+check "vermagic of another release (no modversions): status 1" sh -c '[ "$(cat status)" = 1 ] && grep -q "built for kernel 6.1.0-t, not 6.2.0" err'
+
+run -n -O blob --kernel-symbols=hidden --kernel-release=6.1.0-t good.ko
+check "hidden addresses: -n refuses, saying to run as root or give --kernel-symbols" \
+	sh -c '[ "$(cat status)" = 1 ] && grep -q "run as root, or give --kernel-symbols" err'
+check "hidden addresses: no blob" no_blob
+run -p --kernel-symbols=hidden --kernel-release=6.1.0-t good.ko
+check "hidden addresses: -p still resolves by name" status_is 0
+
+mkdir ro && chmod 555 ro
+if [ "$(id -u)" != 0 ]; then
+	run -n -O ro/blob $syms good.ko
+	check "an unwritable directory: status 1, no file" sh -c '[ "$(cat status)" = 1 ] && [ -z "$(ls -A ro)" ]'
+fi
+run -n -O nodir/blob $syms good.ko
+check "-O into a missing directory: status 1 and a message" sh -c '[ "$(cat status)" = 1 ] && grep -q "nodir/blob" err'
+ln -s /nonexistent/target link
+run -n -O link $syms good.ko
+check "-O over a symlink replaces the link, not its target" sh -c '[ "$(cat status)" = 0 ] && [ -f link ] && [ ! -L link ]'
+if [ -w /dev/full ]; then
+	: # ENOSPC through a full device cannot go through rename; see the unit test
+fi
+exit 0

@@ -1,0 +1,43 @@
+#!/bin/sh
+# The module linker against an independent oracle, GNU ld, on real Debian
+# 6.1 modules of amd64, i386 and arm64 (a representative sample: every
+# module under 100 KB of a few subsystems and the ten largest) and on the
+# test modules that use every relocation type; arm64 PLTs are checked by
+# decoding the branches.  The packages are fetched once into the test cache
+# (tests/oracle/fetch.sh).  Under the sanitizer build the sample is cut to
+# a few modules per architecture: the plain build covers the rest.
+# tests/oracle/full.sh ARCH runs the same comparison over a whole package.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+insmod=${INSMOD:-$top/build/insmod}
+case $insmod in /*) ;; *) insmod=$PWD/$insmod ;; esac
+oracle=$top/tests/oracle
+helpers=$top/build/oracle
+mkdir -p "$helpers"
+for h in oracle-prep plt-check; do
+	if [ ! -x "$helpers/$h" ] || [ "$oracle/$h.c" -nt "$helpers/$h" ]; then
+		${CC:-cc} -O2 -o "$helpers/$h" "$oracle/$h.c" || { echo "FAIL: cannot build $h"; exit 1; }
+	fi
+done
+export LINKER="$insmod" BUILD="$top/build"
+case $insmod in */san/*) small=1 ;; *) small= ;; esac
+for pair in amd64:x86_64 i386:i386 arm64:aarch64; do
+	arch=${pair%%:*}; m=${pair#*:}
+	if ! dir=$(sh "$oracle/fetch.sh" "$arch" 2> "${TMPDIR:-/tmp}/fetch.$$"); then
+		echo "FAIL: $arch: cannot fetch Debian's modules: $(tail -1 "${TMPDIR:-/tmp}/fetch.$$")"
+		rm -f "${TMPDIR:-/tmp}/fetch.$$"
+		continue
+	fi
+	rm -f "${TMPDIR:-/tmp}/fetch.$$"
+	RELEASE=6.1.0-test sh "$oracle/compare.sh" "$arch" "$dir" "$oracle/modules/$m-relocs.ko"
+	if [ -n "$small" ]; then
+		sh "$oracle/sample.sh" "$dir" | awk 'NR % 40 == 1' | xargs sh "$oracle/compare.sh" "$arch" "$dir"
+	else
+		sh "$oracle/sample.sh" "$dir" | xargs sh "$oracle/compare.sh" "$arch" "$dir"
+	fi
+	if [ "$arch" = arm64 ]; then
+		RELEASE=6.1.0-test sh "$oracle/plt.sh" "$dir" "$oracle/modules/aarch64-relocs.ko"
+		sh "$oracle/sample.sh" "$dir" | tail -${small:+2}${small:-10} | xargs sh "$oracle/plt.sh" "$dir"
+	fi
+done
+exit 0
