@@ -5,6 +5,7 @@
 #include "log.h"
 
 #include <elf.h>
+#include <endian.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,19 @@ uint64_t elf_read_uint(const struct elf_file *elf, const void *p, unsigned n)
 {
 	const uint8_t *b = p;
 	uint64_t v = 0;
+
+	/* The common case without a byte loop: this runs for every symbol
+	 * and relocation the linker reads (hundreds of thousands). */
+	if (!elf->big_endian && (n == 8 || n == 4)) {
+		uint32_t v4;
+
+		if (n == 8) {
+			memcpy(&v, p, 8);
+			return le64toh(v);
+		}
+		memcpy(&v4, p, 4);
+		return le32toh(v4);
+	}
 
 	for (unsigned i = 0; i < n; i++) {
 		unsigned shift = elf->big_endian ? 8 * (n - 1 - i) : 8 * i;
