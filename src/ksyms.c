@@ -284,6 +284,16 @@ static void set_address(struct ksym_table *t, struct ksym *k, uint64_t addr,
 	}
 }
 
+/* In a filtered table: is NAME, or the NAME of __ksymtab_NAME, wanted? */
+static bool is_wanted(const struct ksym_table *t, const char *s, size_t n)
+{
+	size_t k = sizeof(KSYMTAB_PREFIX) - 1;
+
+	if (n > k && s[0] == '_' && memcmp(s, KSYMTAB_PREFIX, k) == 0)
+		return ksyms_lookup_n(t, s + k, n - k) || ksyms_lookup_n(t, s, n);
+	return ksyms_lookup_n(t, s, n) != NULL;
+}
+
 /* "ADDR TYPE NAME" or "ADDR TYPE NAME\t[MODULE]" (/proc/kallsyms, System.map). */
 static int parse_kallsyms_line(struct ksym_table *t, struct cursor *c)
 {
@@ -297,8 +307,12 @@ static int parse_kallsyms_line(struct ksym_table *t, struct cursor *c)
 	while (nf < 4 && next_field(c, &f[nf], &n[nf]))
 		nf++;
 	skip_line(c);
-	if (nf < 3 || n[1] != 1 || !parse_hex(f[0], n[0], &addr))
+	if (nf < 3 || n[1] != 1)
 		return 0;	/* not a symbol line: ignored, as the kernel's tools do */
+	if (t->filtered && !is_wanted(t, f[2], n[2]))
+		return 0;	/* the common case: a name the module does not use */
+	if (!parse_hex(f[0], n[0], &addr))
+		return 0;
 	if (is_upper(f[1][0]))
 		flags |= KSYM_GLOBAL;
 	if (nf == 4) {
@@ -390,7 +404,7 @@ static int parse_symvers_line(struct ksym_table *t, struct cursor *c)
 	while (nf < 5 && next_tab_field(c, &f[nf], &n[nf]))
 		nf++;
 	skip_line(c);
-	if (nf < 4 || !parse_hex(f[0], n[0], &crc))
+	if (nf < 4 || (t->filtered && !ksyms_lookup_n(t, f[1], n[1])) || !parse_hex(f[0], n[0], &crc))
 		return 0;
 	while (nf == 5 && n[4] && f[4][n[4] - 1] == '\r')
 		n[4]--;

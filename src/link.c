@@ -318,8 +318,10 @@ static int compute_symbol_values(struct linker *lk)
 			lk->symval[i] = s.value;	/* SHN_ABS and other reserved ones */
 		else if (lk->secs[s.shndx].placed)
 			lk->symval[i] = lk->secs[s.shndx].addr + s.value;
-		else
+		else {
 			lk->symval[i] = s.value;	/* not loaded: only an error if used */
+			lk->symlost[i] = 1;
+		}
 	}
 	return 0;
 }
@@ -349,13 +351,12 @@ int link_site(struct linker *lk, size_t relsec, size_t i, struct reloc_site *sit
 	site->S = lk->symval[r.sym];
 	if (t->type == SHT_NOBITS && lk->elf->sections[site->target].type == SHT_NOBITS)
 		return link_reloc_error(lk, site, "relocation in a section without contents (NOBITS)");
-	if (r.sym) {
+	if (lk->symlost[r.sym]) {
 		struct elf_symbol s;
 
 		elf_symbol(elf, r.sym, &s);
-		if (s.shndx != SHN_UNDEF && s.shndx < SHN_LORESERVE && !lk->secs[s.shndx].placed)
-			return link_reloc_error(lk, site, "the symbol is in section %s, which is not loaded",
-						elf->sections[s.shndx].name);
+		return link_reloc_error(lk, site, "the symbol is in section %s, which is not loaded",
+					elf->sections[s.shndx].name);
 	}
 	return 0;
 }
@@ -466,7 +467,8 @@ static int setup(struct linker *lk, const struct link_job *job)
 	lk->base = job->have_base ? job->base : LINK_DEFAULT_BASE;
 	lk->secs = calloc(elf->nsections, sizeof(*lk->secs));
 	lk->symval = calloc(elf->nsymbols ? elf->nsymbols : 1, sizeof(*lk->symval));
-	if (!lk->secs || !lk->symval)
+	lk->symlost = calloc(elf->nsymbols ? elf->nsymbols : 1, 1);
+	if (!lk->secs || !lk->symval || !lk->symlost)
 		return -ENOMEM;
 	for (size_t i = 0; i < elf->nsections; i++) {
 		const struct elf_section *e = &elf->sections[i];
@@ -486,6 +488,7 @@ static void teardown(struct linker *lk)
 	free(lk->image);
 	free(lk->secs);
 	free(lk->symval);
+	free(lk->symlost);
 }
 
 /* -n, -m and -O need real addresses; say how to get them. */

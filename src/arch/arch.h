@@ -103,6 +103,7 @@ struct linker {
 	const struct arch_ops *arch;
 	struct link_sec *secs;		/* elf->nsections entries */
 	uint64_t *symval;		/* S for every symbol index */
+	uint8_t *symlost;		/* 1: defined in a section that is not loaded */
 	uint8_t *image;			/* the whole image, one allocation */
 	uint64_t image_size;
 	uint64_t base;
