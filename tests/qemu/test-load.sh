@@ -95,6 +95,28 @@ im no_such_module_xyz
 check "a module that is nowhere: exit 1, message names it" \
 	'[ "$RC" -eq 1 ] && out_has no_such_module_xyz'
 
+# ---- the other default directories: /lib/modules/boot first, then the
+# release, then /lib/modules/MAJOR.MINOR
+mm=$(echo "$KREL" | sed 's/^\([0-9]*\.[0-9]*\).*/\1/')
+mkdir -p /lib/modules/boot /lib/modules/$mm
+cp /modules/im_hello.ko /lib/modules/boot/
+im -v im_hello
+check "default search: im_hello found in /lib/modules/boot" \
+	'[ "$RC" -eq 0 ] && is_loaded im_hello && out_has "Using /lib/modules/boot/im_hello.ko"'
+unload im_hello
+mv /lib/modules/boot/im_hello.ko /lib/modules/$mm/
+im -v im_hello
+check "default search: im_hello found in /lib/modules/$mm (major.minor)" \
+	'[ "$RC" -eq 0 ] && is_loaded im_hello && out_has "Using /lib/modules/$mm/im_hello.ko"'
+unload im_hello
+rm /lib/modules/$mm/im_hello.ko
+cp "$D" /lib/modules/boot/dummy.ko
+im -v dummy
+check "default search: /lib/modules/boot comes before /lib/modules/$KREL" \
+	'[ "$RC" -eq 0 ] && is_loaded dummy && out_has "Using /lib/modules/boot/dummy.ko"'
+unload dummy
+rm /lib/modules/boot/dummy.ko
+
 # ---- MODPATH
 mkdir -p /opt/mp/$KREL /opt/mp2 /opt/mpxz
 cp /modules/im_hello.ko /opt/mp/$KREL/

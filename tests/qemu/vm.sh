@@ -149,6 +149,10 @@ if [ ! -f "$base" ]; then
 		echo guest > etc/hostname
 		find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet > "$base.tmp"
 		mv "$base.tmp" "$base"
+		# Older bases (another key) are of no further use.
+		for old in "$IM_CACHE"/vm/base-*.cpio; do
+			[ "$old" = "$base" ] || rm -f "$old"
+		done
 	) || { rm -rf "$stage"; vm_die "cannot build the base initramfs"; }
 	rm -rf "$stage"
 	stage "base initramfs built ($(($(stat -c %s "$base") / 1024)) KiB)"
