@@ -8,6 +8,7 @@
 #include "ksyms.h"
 #include "log.h"
 
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -24,13 +25,26 @@ void ksyms_init(struct ksym_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/* A word-at-a-time hash: every line of a 4 MB kallsyms is hashed once, so
+ * this is the hottest loop of reading it. */
 static uint32_t hash_name(const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;	/* FNV-1a */
+	uint64_t h = (uint64_t)n * 0x9e3779b97f4a7c15ull, w;
 
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (uint8_t)s[i]) * 16777619u;
-	return h;
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	if (n) {
+		/* the tail without a variable-length memcpy call */
+		w = 0;
+		for (size_t i = 0; i < n; i++)
+			w |= (uint64_t)(uint8_t)s[i] << (8 * i);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+		h ^= h >> 29;
+	}
+	return (uint32_t)(h ^ (h >> 32));
 }
 
 static bool same_name(const struct ksym *k, const char *s, size_t n)
@@ -120,9 +134,76 @@ int ksyms_want(struct ksym_table *t, const char *name)
 	return err;
 }
 
+/* The prefilter: one bit per 16-bit hash of a name's first (up to) 8
+ * bytes, so that most lines of a symbol file are turned away after one
+ * load, one multiply and one bit test, without finding the name's end.
+ * Bytes below '!' end a name (space, tab, newline, NUL). */
+static uint64_t name_key(const char *p)
+{
+	uint64_t w, t;
+
+	memcpy(&w, p, 8);
+	w = le64toh(w);
+	t = (w - 0x2121212121212121ull) & ~w & 0x8080808080808080ull;
+	if (t)
+		w &= (1ull << (__builtin_ctzll(t) & ~7u)) - 1;
+	return (w * 0x9e3779b97f4a7c15ull) >> 48;
+}
+
+static bool prefilter_pass(const struct ksym_table *t, const char *name)
+{
+	uint64_t k = name_key(name);
+
+	return t->prefilter[k >> 6] >> (k & 63) & 1;
+}
+
 void ksyms_filter(struct ksym_table *t)
 {
 	t->filtered = true;
+	t->prefilter = calloc(1024, sizeof(uint64_t));
+	for (size_t i = 0; t->prefilter && i < t->nsyms; i++) {
+		char buf[8] = { 0 };
+		uint64_t k;
+
+		memcpy(buf, t->syms[i].name, t->syms[i].name_len < 8 ? t->syms[i].name_len : 8);
+		k = name_key(buf);
+		t->prefilter[k >> 6] |= 1ull << (k & 63);
+	}
+}
+
+/* Where the name of a kallsyms or Module.symvers line of the usual shape
+ * starts, or NULL; at least 18 bytes must follow it in the buffer. */
+static const char *quick_name(enum ksym_format format, const char *p, const char *end)
+{
+	const char *name = NULL;
+
+	if (end - p < 48)
+		return NULL;
+	if (format == KSYMS_SYMVERS) {
+		if (p[0] == '0' && p[1] == 'x' && p[10] == '\t')
+			name = p + 11;
+	} else if (p[16] == ' ' && p[18] == ' ') {
+		name = p + 19;
+	} else if (p[8] == ' ' && p[10] == ' ') {
+		name = p + 11;
+	}
+	return name;
+}
+
+/* Can the line at p be skipped without parsing it?  Notes __ksymtab_
+ * lines on the way, whose presence changes what counts as exported. */
+static bool quick_reject(struct ksym_table *t, enum ksym_format format, const char *p, const char *end)
+{
+	const size_t skip = sizeof(KSYMTAB_PREFIX) - 1;
+	const char *name = quick_name(format, p, end);
+
+	if (!name || !t->prefilter)
+		return false;
+	if (format == KSYMS_KALLSYMS && name[0] == '_' && memcmp(name, KSYMTAB_PREFIX, skip) == 0) {
+		t->have_ksymtab = true;
+		name += skip;
+	}
+	return !prefilter_pass(t, name);
 }
 
 const struct ksym *ksyms_lookup_n(const struct ksym_table *t, const char *name, size_t len)
@@ -284,35 +365,75 @@ static void set_address(struct ksym_table *t, struct ksym *k, uint64_t addr,
 	}
 }
 
-/* In a filtered table: is NAME, or the NAME of __ksymtab_NAME, wanted? */
-static bool is_wanted(const struct ksym_table *t, const char *s, size_t n)
+/* Splits a kallsyms line into address, type, name and module.  The usual
+ * shape ("ADDR T NAME" with single spaces, "\t[MODULE]" after) is taken with
+ * memchr; anything else goes through the general field splitter. */
+static int split_kallsyms(struct cursor *c, const char **f, size_t *n)
 {
-	size_t k = sizeof(KSYMTAB_PREFIX) - 1;
+	const char *p = c->p, *nl = memchr(p, '\n', (size_t)(c->end - p));
+	const char *eol = nl ? nl : c->end, *q = p, *name;
+	int nf = 0;
 
-	if (n > k && s[0] == '_' && memcmp(s, KSYMTAB_PREFIX, k) == 0)
-		return ksyms_lookup_n(t, s + k, n - k) || ksyms_lookup_n(t, s, n);
-	return ksyms_lookup_n(t, s, n) != NULL;
+	while (q < eol && q - p < 17 && *q != ' ')
+		q++;
+	if (q > p && eol - q > 3 && *q == ' ' && q[1] != ' ' && q[2] == ' ' && q[3] != ' ' && q[3] != '\t') {
+		f[0] = p; n[0] = (size_t)(q - p);
+		f[1] = q + 1; n[1] = 1;
+		name = q + 3;
+		for (q = name; q < eol && *q != '\t' && *q != ' ' && *q != '\r'; q++)
+			;
+		f[2] = name; n[2] = (size_t)(q - name);
+		nf = 3;
+		if (q < eol && *q == '\t') {
+			f[3] = q + 1;
+			n[3] = (size_t)(eol - f[3]);
+			while (n[3] && (f[3][n[3] - 1] == '\r' || f[3][n[3] - 1] == ' '))
+				n[3]--;
+			nf = n[3] ? 4 : 3;
+			q = eol;
+		}
+		if (q == eol || (*q == '\r' && q + 1 == eol)) {
+			c->p = nl ? nl + 1 : c->end;
+			return nf;
+		}
+	}
+	nf = 0;
+	while (nf < 4 && next_field(c, &f[nf], &n[nf]))
+		nf++;
+	skip_line(c);
+	return nf;
 }
 
 /* "ADDR TYPE NAME" or "ADDR TYPE NAME\t[MODULE]" (/proc/kallsyms, System.map). */
 static int parse_kallsyms_line(struct ksym_table *t, struct cursor *c)
 {
+	const size_t skip = sizeof(KSYMTAB_PREFIX) - 1;
 	const char *f[4];
-	size_t n[4], nf = 0;
+	size_t n[4];
+	int nf = split_kallsyms(c, f, n);
 	uint64_t addr;
 	uint32_t flags = 0;
 	struct ksym *k;
 	int err = 0;
+	bool ksymtab;
 
-	while (nf < 4 && next_field(c, &f[nf], &n[nf]))
-		nf++;
-	skip_line(c);
 	if (nf < 3 || n[1] != 1)
 		return 0;	/* not a symbol line: ignored, as the kernel's tools do */
-	if (t->filtered && !is_wanted(t, f[2], n[2]))
+	/* vmlinux exports are the names that have a __ksymtab_ entry */
+	ksymtab = n[2] > skip && f[2][0] == '_' && memcmp(f[2], KSYMTAB_PREFIX, skip) == 0;
+	if (ksymtab)
+		t->have_ksymtab = true;
+	ksymtab &= nf == 3;
+	if (t->filtered && !ksyms_lookup_n(t, ksymtab ? f[2] + skip : f[2], ksymtab ? n[2] - skip : n[2]))
 		return 0;	/* the common case: a name the module does not use */
 	if (!parse_hex(f[0], n[0], &addr))
 		return 0;
+	if (ksymtab) {
+		k = find_or_add(t, f[2] + skip, n[2] - skip, &err);
+		if (k)
+			k->flags |= KSYM_KSYMTAB;
+		return err;
+	}
 	if (is_upper(f[1][0]))
 		flags |= KSYM_GLOBAL;
 	if (nf == 4) {
@@ -321,16 +442,6 @@ static int parse_kallsyms_line(struct ksym_table *t, struct cursor *c)
 		flags |= KSYM_MODULE;
 		f[3]++;
 		n[3] -= 2;
-	} else if (n[2] > sizeof(KSYMTAB_PREFIX) - 1 &&
-		   memcmp(f[2], KSYMTAB_PREFIX, sizeof(KSYMTAB_PREFIX) - 1) == 0) {
-		/* vmlinux exports are the names that have a __ksymtab_ entry */
-		size_t skip = sizeof(KSYMTAB_PREFIX) - 1;
-
-		t->have_ksymtab = true;
-		k = find_or_add(t, f[2] + skip, n[2] - skip, &err);
-		if (k)
-			k->flags |= KSYM_KSYMTAB;
-		return err;
 	}
 	k = find_or_add(t, f[2], n[2], &err);
 	if (k)
@@ -379,16 +490,16 @@ static int parse_old_ksyms_line(struct ksym_table *t, struct cursor *c)
 }
 
 /* The next tab-separated field (Module.symvers allows empty ones). */
-static bool next_tab_field(struct cursor *c, const char **s, size_t *n)
+static bool next_tab_field(struct cursor *c, const char *eol, const char **s, size_t *n)
 {
-	if (c->p >= c->end || *c->p == '\n')
+	const char *tab;
+
+	if (c->p >= eol)
 		return false;
+	tab = memchr(c->p, '\t', (size_t)(eol - c->p));
 	*s = c->p;
-	while (c->p < c->end && *c->p != '\t' && *c->p != '\n')
-		c->p++;
-	*n = (size_t)(c->p - *s);
-	if (c->p < c->end && *c->p == '\t')
-		c->p++;
+	*n = (size_t)((tab ? tab : eol) - c->p);
+	c->p = tab ? tab + 1 : eol;
 	return true;
 }
 
@@ -401,9 +512,12 @@ static int parse_symvers_line(struct ksym_table *t, struct cursor *c)
 	struct ksym *k;
 	int err = 0;
 
-	while (nf < 5 && next_tab_field(c, &f[nf], &n[nf]))
+	const char *nl = memchr(c->p, '\n', (size_t)(c->end - c->p));
+	const char *eol = nl ? nl : c->end;
+
+	while (nf < 5 && next_tab_field(c, eol, &f[nf], &n[nf]))
 		nf++;
-	skip_line(c);
+	c->p = nl ? nl + 1 : c->end;
 	if (nf < 4 || (t->filtered && !ksyms_lookup_n(t, f[1], n[1])) || !parse_hex(f[0], n[0], &crc))
 		return 0;
 	while (nf == 5 && n[4] && f[4][n[4] - 1] == '\r')
@@ -482,8 +596,15 @@ static int parse_all(struct ksym_table *t, const struct ksym_file *f)
 	case KSYMS_SYMVERS: line = parse_symvers_line; break;
 	default: return 0;
 	}
-	while (c.p < c.end && r == 0)
+	while (c.p < c.end && r == 0) {
+		if (f->format != KSYMS_OLD_KSYMS && quick_reject(t, f->format, c.p, c.end)) {
+			const char *nl = memchr(c.p, '\n', (size_t)(c.end - c.p));
+
+			c.p = nl ? nl + 1 : c.end;
+			continue;
+		}
 		r = line(t, &c);
+	}
 	return r;
 }
 
@@ -596,6 +717,7 @@ void ksyms_release(struct ksym_table *t)
 	free(t->files);
 	free(t->syms);
 	free(t->buckets);
+	free(t->prefilter);
 	free(t->default_kallsyms);
 	free(t->default_symvers);
 	memset(t, 0, sizeof(*t));

@@ -61,6 +61,7 @@ struct ksym_table {
 	bool have_crcs;
 	bool nonzero_address;
 	bool filtered;			/* only names added by ksyms_want are kept */
+	uint64_t *prefilter;		/* 65536 bits over wanted names, when filtered */
 	char *default_kallsyms, *default_symvers;	/* paths, when defaulted */
 };
 

@@ -1,0 +1,131 @@
+#!/bin/sh
+# The module linker against GNU ld (ld.bfd) and ld.lld performing the same
+# link: the module's sections at the addresses of insmod's map, the kernel
+# symbols of the same fixed symbol file, one output file each (insmod: the
+# -O blob; the linkers: an ELF file holding the same bytes).  Not a test.
+#
+#   bench/bench.sh [--all] [RUNS]
+#
+# For amdgpu.ko, xfs.ko, a mid-sized and a small module of Debian's amd64
+# package: median wall time of RUNS runs (default 7) of each, the ratios,
+# and each one's peak memory (maximum resident set) beside the module's
+# size.  --all adds one run of each over the whole package (4,000 modules).
+# Output files go to a tmpfs when /dev/shm exists, so that the page cache
+# of a disk does not dominate.  The packages come from tests/oracle/fetch.sh.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+all=
+[ "${1:-}" = --all ] && { all=1; shift; }
+runs=${1:-7}
+insmod=${INSMOD:-$top/build/insmod}
+prep=$top/build/oracle/oracle-prep
+mkdir -p "$top/build/oracle"
+[ -x "$prep" ] || cc -O2 -o "$prep" "$top/tests/oracle/oracle-prep.c"
+dir=$(sh "$top/tests/oracle/fetch.sh" amd64)
+syms=$dir/kallsyms
+[ -s "$syms" ] || sh "$top/tests/oracle/mksyms.sh" amd64 "$dir/Module.symvers" > "$syms"
+release=$(cat "$dir/release")
+base=0xffffffffc0200000
+out=/dev/shm
+[ -d "$out" ] && [ -w "$out" ] || out=${TMPDIR:-/tmp}
+work=$(mktemp -d "$out/bench.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+have_lld=; command -v ld.lld > /dev/null && have_lld=1
+
+now() { date +%s%N; }
+
+ours() {	# ours MODULE OUTPUT
+	"$insmod" -n -O "$2" --kernel-symbols="$syms" --kernel-symbols="$dir/Module.symvers" \
+		--kernel-release="$release" --base=$base "$1"
+}
+
+# The linker script and renamed object for one module (not timed).
+prepare() {	# prepare MODULE TAG
+	ours "$1" "$work/$2.bin" > /dev/null 2>&1
+	"$insmod" -n -m --kernel-symbols="$syms" --kernel-symbols="$dir/Module.symvers" \
+		--kernel-release="$release" --base=$base "$1" > "$work/$2.map" 2> /dev/null
+	"$prep" "$1" "$work/$2.map" "$work/$2.o" "$work/$2.ld"
+	nm -u "$1" | awk '{ print $NF }' | sort -u > "$work/$2.undef"
+	awk 'NR == FNR { want[$1] = 1; next }
+	     NF >= 3 && ($3 in want) && !($3 in done) { printf "\"%s\" = 0x%s;\n", $3, $1; done[$3] = 1 }' \
+		"$work/$2.undef" "$syms" > "$work/$2.syms"
+	cat "$work/$2.syms" >> "$work/$2.ld"
+	# ld.lld will not discard its own .shstrtab with *(*): name what to drop
+	sed 's|/DISCARD/ : { \*(\*) }|/DISCARD/ : { *(.modinfo) *(__versions) *(.comment) *(.note.GNU-stack) *(.gnu.linkonce.*.discard) }|' \
+		"$work/$2.ld" > "$work/$2.lld"
+}
+
+bfd() { ld.bfd -o "$2" -T "$work/$1.ld" --no-relax -e 0 "$work/$1.o" 2> /dev/null; }
+lld() { ld.lld -o "$2" -T "$work/$1.lld" -e 0 "$work/$1.o" 2> /dev/null; }
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# time_runs N COMMAND...: median wall time in microseconds
+time_runs() {
+	n=$1; shift
+	i=0
+	while [ $i -lt "$n" ]; do
+		t0=$(now); "$@" > /dev/null 2>&1 || true; t1=$(now)
+		echo $(((t1 - t0) / 1000))
+		i=$((i + 1))
+	done | median
+}
+
+peak() { /usr/bin/time -f %M "$@" 2>&1 > /dev/null | tail -1; }
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0) printf "%.1f", b / a; else print "-" }'; }
+
+mods="drivers/gpu/drm/amd/amdgpu/amdgpu.ko fs/xfs/xfs.ko drivers/net/ethernet/intel/e1000e/e1000e.ko drivers/net/dummy.ko"
+printf '%-12s %9s %11s %11s %11s %7s %7s %10s %10s %10s\n' module size "insmod(ms)" "ld.bfd(ms)" "ld.lld(ms)" "x bfd" "x lld" "insmod MB" "bfd MB" "lld MB"
+for m in $mods; do
+	ko=$dir/modules/$m
+	tag=$(basename "$m" .ko)
+	prepare "$ko" "$tag"
+	t_ours=$(time_runs "$runs" ours "$ko" "$work/out.bin")
+	t_bfd=$(time_runs "$runs" bfd "$tag" "$work/out.elf")
+	t_lld=-; m_lld=-
+	if [ -n "$have_lld" ] && lld "$tag" "$work/out.elf"; then
+		t_lld=$(time_runs "$runs" lld "$tag" "$work/out.elf")
+		m_lld=$(peak ld.lld -o "$work/out.elf" -T "$work/$tag.lld" -e 0 "$work/$tag.o")
+	fi
+	m_ours=$(peak "$insmod" -n -O "$work/out.bin" --kernel-symbols="$syms" --kernel-symbols="$dir/Module.symvers" \
+		--kernel-release="$release" --base=$base "$ko")
+	m_bfd=$(peak ld.bfd -o "$work/out.elf" -T "$work/$tag.ld" --no-relax -e 0 "$work/$tag.o")
+	best=$t_bfd
+	[ "$t_lld" != - ] && [ "$t_lld" -lt "$best" ] && best=$t_lld
+	printf '%-12s %8sK %11s %11s %11s %7s %7s %10s %10s %10s\n' "$tag" $(($(stat -c %s "$ko") / 1024)) \
+		"$(awk -v t="$t_ours" 'BEGIN { printf "%.2f", t / 1000 }')" \
+		"$(awk -v t="$t_bfd" 'BEGIN { printf "%.2f", t / 1000 }')" \
+		"$(awk -v t="$t_lld" 'BEGIN { if (t == "-") print "-"; else printf "%.2f", t / 1000 }')" \
+		"$(ratio "$t_ours" "$t_bfd")" "$( [ "$t_lld" = - ] && echo - || ratio "$t_ours" "$t_lld")" \
+		"$(awk -v k="$m_ours" 'BEGIN { printf "%.1f", k / 1024 }')" \
+		"$(awk -v k="$m_bfd" 'BEGIN { printf "%.1f", k / 1024 }')" \
+		"$(awk -v k="$m_lld" 'BEGIN { if (k == "-") print "-"; else printf "%.1f", k / 1024 }')"
+	echo "  $tag: insmod is $(ratio "$t_ours" "$best")x faster than the faster linker; peak memory $(awk -v k="$m_ours" -v s="$(stat -c %s "$ko")" 'BEGIN { printf "%.2f", k * 1024 / s }')x the module's size"
+	rm -f "$work/$tag".*
+done
+
+if [ -n "$all" ]; then
+	echo "whole package: preparing every module (not timed)..."
+	find -L "$dir/modules" -name '*.ko' | sort > "$work/list"
+	i=0
+	while read -r ko; do
+		i=$((i + 1)); prepare "$ko" "m$i" 2> /dev/null || true
+	done < "$work/list"
+	n=$i
+	t0=$(now); i=0
+	while read -r ko; do i=$((i + 1)); ours "$ko" "$work/out.bin" > /dev/null 2>&1 || true; done < "$work/list"
+	t_ours=$((($(now) - t0) / 1000))
+	t0=$(now); i=0
+	while [ $i -lt "$n" ]; do i=$((i + 1)); bfd "m$i" "$work/out.elf" || true; done
+	t_bfd=$((($(now) - t0) / 1000))
+	t_lld=0
+	if [ -n "$have_lld" ]; then
+		t0=$(now); i=0
+		while [ $i -lt "$n" ]; do i=$((i + 1)); lld "m$i" "$work/out.elf" || true; done
+		t_lld=$((($(now) - t0) / 1000))
+	fi
+	best=$t_bfd; [ "$t_lld" -gt 0 ] && [ "$t_lld" -lt "$best" ] && best=$t_lld
+	echo "whole package ($n modules, one run each): insmod $((t_ours / 1000)) ms, ld.bfd $((t_bfd / 1000)) ms, ld.lld $((t_lld / 1000)) ms;" \
+	     "insmod $(ratio "$t_ours" "$t_bfd")x faster than ld.bfd, $(ratio "$t_ours" "$t_lld")x than ld.lld, $(ratio "$t_ours" "$best")x than the faster"
+fi
