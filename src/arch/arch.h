@@ -105,6 +105,8 @@ struct linker {
 	uint64_t *symval;		/* S for every symbol index */
 	uint8_t *symlost;		/* 1: defined in a section that is not loaded */
 	uint8_t *image;			/* the whole image, one allocation */
+	void *image_map;		/* its mapping when mmap'ed, else NULL */
+	size_t image_map_size;
 	uint64_t image_size;
 	uint64_t base;
 	uint64_t init_start, init_end;	/* the .init* part, [start, end) addresses */
