@@ -41,12 +41,19 @@ unload() {
 	return 0
 }
 
+# im_run ARGS...: our insmod, killed if it takes longer than IM_TIMEOUT
+# seconds (default 60), so that a hang costs one check, not the whole run.
+im_run() {
+	timeout "${IM_TIMEOUT:-60}" "$IM" "$@"
+}
+
 # im ARGS...: runs our insmod; sets RC and OUT (stdout and stderr
 # together), and shows both in the log.
 im() {
-	OUT=$("$IM" "$@" 2>&1)
+	OUT=$(im_run "$@" 2>&1)
 	RC=$?
 	note "\$ insmod $* -> exit $RC"
+	[ "$RC" -lt 124 ] || note "(killed or timed out after ${IM_TIMEOUT:-60} s?)"
 	[ -z "$OUT" ] || printf '%s\n' "$OUT" | sed 's/^/  | /'
 	return 0
 }

@@ -20,7 +20,7 @@ race() {
 	mkdir -p /tmp/race
 	i=0
 	while [ $i -lt $N ]; do
-		( "$IM" "$@" > /tmp/race/$i.out 2>&1; echo $? > /tmp/race/$i.rc ) &
+		( im_run "$@" > /tmp/race/$i.out 2>&1; echo $? > /tmp/race/$i.rc ) &
 		i=$((i + 1))
 	done
 	wait

@@ -18,7 +18,7 @@ H=/modules/im_hello.ko
 # ---- a file root cannot have read for it: insmod run by an ordinary user
 cp $H /tmp/secret.ko
 chmod 0600 /tmp/secret.ko
-OUT=$(su -s /bin/sh user -c "$IM /tmp/secret.ko" 2>&1)
+OUT=$(su -s /bin/sh user -c "timeout 60 $IM /tmp/secret.ko" 2>&1)
 RC=$?
 note "\$ (as uid 1000) insmod /tmp/secret.ko -> exit $RC"
 [ -z "$OUT" ] || printf '%s\n' "$OUT" | sed 's/^/  | /'
@@ -50,10 +50,10 @@ umount /mnt/small
 
 # ---- twenty parallel dry runs writing the same -O path
 mkdir -p /tmp/par
-"$IM" -n -O /tmp/ref.bin /modules/im_ptrs.ko > /dev/null 2>&1
+im_run -n -O /tmp/ref.bin /modules/im_ptrs.ko > /dev/null 2>&1
 i=0
 while [ $i -lt 20 ]; do
-	( "$IM" -n -O /tmp/par/blob.bin /modules/im_ptrs.ko > /tmp/par.$i.out 2>&1; echo $? > /tmp/par.$i.rc ) &
+	( im_run -n -O /tmp/par/blob.bin /modules/im_ptrs.ko > /tmp/par.$i.out 2>&1; echo $? > /tmp/par.$i.rc ) &
 	i=$((i + 1))
 done
 wait

@@ -21,14 +21,14 @@ im -p /modules/im_consumer.ko
 check "-p im_consumer without im_provider: exit 1, names im_provider_add, nothing loaded" \
 	'[ "$RC" -eq 1 ] && out_has im_provider_add && not_loaded im_consumer'
 
-"$IM" -n -m $P > /out/dry.map 2> /out/dry.err
+im_run -n -m $P > /out/dry.map 2> /out/dry.err
 RC=$?
 note "\$ insmod -n -m $P -> exit $RC"
 sed 's/^/  | /' /out/dry.err
 check "-n -m im_ptrs (dry run against this kernel): exit 0, a map, nothing loaded" \
 	'[ "$RC" -eq 0 ] && grep -q "^Symbols:" /out/dry.map && not_loaded im_ptrs'
 
-"$IM" -m -O /out/blob.bin $P > /out/load.map 2> /out/load.err
+im_run -m -O /out/blob.bin $P > /out/load.map 2> /out/load.err
 RC=$?
 note "\$ insmod -m -O /out/blob.bin $P -> exit $RC"
 sed 's/^/  | /' /out/load.err
