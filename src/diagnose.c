@@ -887,7 +887,7 @@ static void error_line(struct strbuf *sb, const struct load_failure *f,
 		name = num;
 	}
 	strbuf_printf(sb, "could not load %s: ", f->path);
-	if (!diagnose_errno_is_loaders(err)) {
+	if (f->from_init || !diagnose_errno_is_loaders(err)) {
 		strbuf_printf(sb, "%s: %s (%s)", init_failed_text,
 			      strerror(err), name);
 		return;
@@ -1026,7 +1026,7 @@ void diagnose_load_failure(const struct load_failure *f, struct kmsg_watch *w)
 
 	report_symbols(f, root, &k);
 
-	if (f->err == EEXIST)
+	if (f->err == EEXIST && !f->from_init)
 		log_complaint("to load another copy, give it another name "
 			      "with -o NAME");
 	if (k.vermagic && !f->forced)

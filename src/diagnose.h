@@ -26,6 +26,8 @@ struct load_failure {
 				 * tell causes apart, e.g. /proc/sys/kernel/
 				 * modules_disabled ("" or NULL normally; tests) */
 	int err;		/* positive errno from (f)init_module */
+	bool from_init;		/* the module's init function returned it, though the
+				 * loader uses it too (EEXIST with no such module live) */
 	bool forced;		/* -f was given */
 	bool modified;		/* insmod changed the image (rename, strip, ...) */
 	bool signed_module;	/* the file carries a signature trailer */

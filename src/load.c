@@ -23,9 +23,13 @@ static int report_failure(struct insmod_ctx *c, int err, bool modified,
 		.forced = c->opts->force,
 		.modified = modified,
 		.signed_module = c->elf.signed_module,
+		/* The loader says EEXIST only when a module of that name is
+		 * live; if none is, the module's own init returned it (a
+		 * second copy of a driver whose device type exists, say). */
+		.from_init = err == EEXIST && !module_is_loaded(c, c->name),
 	};
 
-	if (err == EEXIST && c->opts->lock) {
+	if (err == EEXIST && c->opts->lock && !f.from_init) {
 		/* Another insmod -L got there first: the module is in. */
 		log_verbose("module '%s' was loaded meanwhile; nothing to do", c->name);
 		return 0;
