@@ -43,6 +43,30 @@ static void set_shdr(struct module_image *img, size_t idx, size_t off32, size_t 
 	elf_write_uint(img->elf, shdr_field(img, idx, off32, off64), img->elf->is64 ? w64 : w32, v);
 }
 
+static uint64_t get_shdr(struct module_image *img, size_t idx, size_t off32, size_t off64,
+			 unsigned w32, unsigned w64)
+{
+	return elf_read_uint(img->elf, shdr_field(img, idx, off32, off64), img->elf->is64 ? w64 : w32);
+}
+
+/* Section IDX's contents as they are in the copy now: an earlier change may
+ * have moved them to the end of the image. */
+static uint8_t *section_now(struct module_image *img, size_t idx, size_t *size)
+{
+	uint64_t off = get_shdr(img, idx, offsetof(Elf32_Shdr, sh_offset),
+				offsetof(Elf64_Shdr, sh_offset), 4, 8);
+	uint64_t n = get_shdr(img, idx, offsetof(Elf32_Shdr, sh_size),
+			      offsetof(Elf64_Shdr, sh_size), 4, 8);
+
+	/* Our own writes keep these in range; check anyway. */
+	if (off > img->len || n > img->len - off) {
+		*size = 0;
+		return NULL;
+	}
+	*size = (size_t)n;
+	return img->data + off;
+}
+
 int image_replace_section(struct module_image *img, size_t idx, const void *bytes, size_t n)
 {
 	uint64_t align = img->elf->sections[idx].addralign;
@@ -77,15 +101,20 @@ void image_strip_versions(struct module_image *img)
 
 void image_strip_vermagic(struct module_image *img)
 {
-	const struct elf_file *elf = img->elf;
-	struct modinfo_value v;
-	size_t pos = 0;
+	size_t size, pos = 0;
+	char *p;
 
-	/* Blank "vermagic=..." itself, so that the kernel finds no such key. */
-	while (modinfo_next(elf, "vermagic", &pos, &v)) {
-		size_t start = (size_t)((const uint8_t *)v.str - elf->image) - strlen("vermagic=");
+	if (!img->elf->modinfo)
+		return;
+	p = (char *)section_now(img, img->elf->modinfo, &size);
+	/* Blank each "vermagic=..." string whole, so that the kernel finds no
+	 * such key. */
+	while (p && pos < size) {
+		size_t len = strnlen(p + pos, size - pos);
 
-		memset(img->data + start, 0, v.len + strlen("vermagic="));
+		if (len > 9 && strncmp(p + pos, "vermagic=", 9) == 0)
+			memset(p + pos, 0, len);
+		pos += len + 1;
 	}
 }
 
@@ -131,17 +160,17 @@ out:
 static int rename_modinfo(struct module_image *img, const char *name)
 {
 	const struct elf_file *elf = img->elf;
-	const struct elf_section *s;
 	struct strbuf sb = STRBUF_INIT;
-	size_t pos = 0;
+	size_t size = 0, pos = 0;
+	const char *data;
 	int r = 0;
 
 	if (!elf->modinfo)
 		return 0;
-	s = &elf->sections[elf->modinfo];
-	while (pos < s->size && !r) {
-		const char *str = (const char *)s->data + pos;
-		size_t len = strnlen(str, (size_t)s->size - pos);
+	data = (const char *)section_now(img, elf->modinfo, &size);
+	while (data && pos < size && !r) {
+		const char *str = data + pos;
+		size_t len = strnlen(str, size - pos);
 
 		if (len && strncmp(str, "name=", 5) != 0) {
 			r = strbuf_append(&sb, str, len);

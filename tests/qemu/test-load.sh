@@ -22,6 +22,9 @@ xz -c "$K/kernel/fs/nls/nls_utf8.ko" > "$F/nls_utf8.ko.xz"
 gzip -9 -c "$K/kernel/lib/crc7.ko" > "$F/crc7.ko.gz"
 change_vermagic "$M/im_hello.ko" "$F/im_hello_badver.ko" "$other" || exit 1
 change_vermagic "$K/kernel/drivers/net/dummy.ko" "$F/dummy_badver.ko" "$other" || exit 1
+# The kernel here cannot decompress: a compressed forced module goes in
+# through init_module, with version data stripped by insmod itself.
+xz -k -c "$F/im_hello_badver.ko" > "$F/im_hello_badver.ko.xz" || exit 1
 printf 'this is not an ELF file\n' > "$F/notelf.ko"
 
 cat > "$WORK/guest.sh" << 'EOF'
@@ -229,6 +232,17 @@ check "vermagic refused on a signed in-tree module (dummy)" '[ "$RC" -eq 1 ] && 
 im -f /host/files/dummy_badver.ko
 check "-f loads a changed signed module (dummy) without EKEYREJECTED" '[ "$RC" -eq 0 ] && is_loaded dummy'
 unload dummy
+im /host/files/im_hello_badver.ko.xz
+check "vermagic refused on a compressed module (.ko.xz)" '[ "$RC" -eq 1 ] && not_loaded im_hello'
+im -v -f /host/files/im_hello_badver.ko.xz
+check "-f on a .ko.xz: loaded through init_module with version data stripped" \
+	'[ "$RC" -eq 0 ] && is_loaded im_hello && out_has init_module stripped'
+check "-f on a .ko.xz: the kernel marks the module forced (F flag)" 'module_flags im_hello | grep -q F'
+unload im_hello
+im -f -o im_forced /host/files/im_hello_badver.ko
+check "-f -o together: renamed and forced through init_module" \
+	'[ "$RC" -eq 0 ] && is_loaded im_forced && not_loaded im_hello'
+unload im_forced
 
 # ---- root-ownership check
 mkdir -p /opt/own /opt/gw
