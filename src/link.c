@@ -440,7 +440,7 @@ static void image_free(struct linker *lk)
 	if (lk->image_map)
 		munmap(lk->image_map, lk->image_map_size);
 	else
-		image_free(lk);
+		free(lk->image);
 	lk->image = lk->image_map = NULL;
 }
 
