@@ -1,0 +1,193 @@
+/* The kernel symbol table: each format recognised by content, the export
+ * rules, merging of several files, and the filter to wanted names. */
+#include "check.h"
+#include "ksyms.h"
+#include "log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/test-ksyms.XXXXXX";
+
+static const char *write_file(const char *name, const char *text)
+{
+	static char path[8][256];
+	static int next;
+	char *p = path[next++ % 8];
+	FILE *f;
+
+	snprintf(p, 256, "%s/%s", dir, name);
+	f = fopen(p, "w");
+	fputs(text, f);
+	fclose(f);
+	return p;
+}
+
+static const struct ksym *get(const struct ksym_table *t, const char *name)
+{
+	return ksyms_lookup(t, name);
+}
+
+static bool exported(const struct ksym_table *t, const char *name)
+{
+	const struct ksym *k = get(t, name);
+
+	return k && (k->flags & KSYM_EXPORTED);
+}
+
+static void test_kallsyms(void)
+{
+	struct ksym_table t;
+	const char *f = write_file("kallsyms",
+		"ffffffff81000000 T _text\n"
+		"ffffffff81001000 T printk\n"
+		"ffffffff82000000 r __ksymtab_printk\n"
+		"ffffffff81002000 t helper\n"
+		"ffffffff81003000 T not_exported\n"
+		"ffffffff81004000 t printk\n"	/* a local of the same name later */
+		"ffffffffc0001000 T mod_func\t[mymod]\n"
+		"ffffffffc0002000 t mod_static\t[mymod]\n"
+		"ffffffffc0003000 d mod_data\t[other]\r\n");
+
+	ksyms_init(&t);
+	CHECK(ksyms_load_file(&t, f) == 0, "kallsyms: loads");
+	ksyms_finish(&t);
+	CHECK(exported(&t, "printk") && get(&t, "printk")->addr == 0xffffffff81001000ull,
+	      "kallsyms: a vmlinux symbol with __ksymtab_ is exported, the global definition kept");
+	CHECK(!exported(&t, "not_exported"), "kallsyms: a vmlinux global without __ksymtab_ is not exported");
+	CHECK(!exported(&t, "helper"), "kallsyms: a local vmlinux symbol is not exported");
+	CHECK(exported(&t, "mod_func") && get(&t, "mod_func")->addr == 0xffffffffc0001000ull,
+	      "kallsyms: a module's upper-case symbol is exported");
+	CHECK(!exported(&t, "mod_static"), "kallsyms: a module's lower-case symbol is not");
+	CHECK(get(&t, "mod_data") != NULL, "kallsyms: a CRLF line is read");
+	CHECK(get(&t, "nonexistent") == NULL, "kallsyms: an unknown name is not found");
+	CHECK(t.have_addresses && !t.addresses_hidden, "kallsyms: addresses present");
+	ksyms_release(&t);
+}
+
+static void test_hidden(void)
+{
+	struct ksym_table t;
+	const char *f = write_file("hidden",
+		"0000000000000000 T printk\n0000000000000000 r __ksymtab_printk\n");
+
+	ksyms_init(&t);
+	CHECK(ksyms_load_file(&t, f) == 0, "hidden: loads");
+	ksyms_finish(&t);
+	CHECK(t.addresses_hidden, "hidden: all-zero addresses are noticed");
+	CHECK(exported(&t, "printk"), "hidden: names still resolve");
+	ksyms_release(&t);
+}
+
+static void test_symvers_and_merge(void)
+{
+	struct ksym_table t;
+	const char *k = write_file("k2",
+		"ffffffff81001000 T printk\nffffffff82000000 r __ksymtab_printk\n"
+		"ffffffff81002000 T gpl_sym\nffffffff82000010 r __ksymtab_gpl_sym\n"
+		"ffffffff81003000 T ns_sym\nffffffff82000020 r __ksymtab_ns_sym\n");
+	const char *s = write_file("Module.symvers",
+		"0x12345678\tprintk\tvmlinux\tEXPORT_SYMBOL\t\n"
+		"0x0000abcd\tgpl_sym\tvmlinux\tEXPORT_SYMBOL_GPL\t\n"
+		"0xdeadbeef\tns_sym\tvmlinux\tEXPORT_SYMBOL\tMY_NS\n"
+		"0x11111111\tunloaded\tdrivers/foo/bar\tEXPORT_SYMBOL\t\n");
+	const struct ksym *x;
+
+	ksyms_init(&t);
+	CHECK(ksyms_load_file(&t, k) == 0 && ksyms_load_file(&t, s) == 0, "merge: both files load");
+	ksyms_finish(&t);
+	x = get(&t, "printk");
+	CHECK(x && (x->flags & KSYM_HAS_CRC) && x->crc == 0x12345678 && !(x->flags & KSYM_GPL),
+	      "symvers: CRC of an EXPORT_SYMBOL");
+	x = get(&t, "gpl_sym");
+	CHECK(x && (x->flags & KSYM_GPL) && x->crc == 0xabcd, "symvers: EXPORT_SYMBOL_GPL is marked");
+	x = get(&t, "ns_sym");
+	CHECK(x && x->ns && x->ns_len == 5 && !memcmp(x->ns, "MY_NS", 5), "symvers: the namespace is kept");
+	CHECK(!exported(&t, "unloaded"),
+	      "merge: a symvers export of a module that is not loaded does not resolve when addresses are known");
+	ksyms_release(&t);
+
+	ksyms_init(&t);
+	CHECK(ksyms_load_file(&t, s) == 0, "symvers alone: loads");
+	ksyms_finish(&t);
+	CHECK(exported(&t, "unloaded") && !t.have_addresses, "symvers alone: every listed name resolves (for -p)");
+	ksyms_release(&t);
+}
+
+static void test_old_ksyms(void)
+{
+	struct ksym_table t;
+	const char *f = write_file("ksyms",
+		"c0123456 printk_R1b7d4074\n"
+		"c0200000 jiffies\n"
+		"d0801000 snd_func_Rdeadbeef\t[snd]\n");
+	const struct ksym *x;
+
+	ksyms_init(&t);
+	CHECK(ksyms_load_file(&t, f) == 0, "old ksyms: loads");
+	ksyms_finish(&t);
+	x = get(&t, "printk");
+	CHECK(x && x->addr == 0xc0123456 && (x->flags & KSYM_HAS_CRC) && x->crc == 0x1b7d4074 && (x->flags & KSYM_EXPORTED),
+	      "old ksyms: the _R CRC suffix is split off");
+	CHECK(exported(&t, "jiffies"), "old ksyms: every line is an export");
+	x = get(&t, "snd_func");
+	CHECK(x && (x->flags & KSYM_MODULE) && x->owner_len == 3, "old ksyms: [module] is read");
+	ksyms_release(&t);
+}
+
+static void test_filter(void)
+{
+	struct ksym_table t;
+	const char *f = write_file("filtered",
+		"ffffffff81000000 T aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n"
+		"ffffffff81001000 T b\n"
+		"ffffffff82000000 r __ksymtab_b\n"
+		"ffffffff81002000 T wanted_long_name_over_eight\n"
+		"ffffffff82000010 r __ksymtab_wanted_long_name_over_eight\n"
+		"ffffffff81003000 T wanted_long_name_over_eighX\n");
+
+	ksyms_init(&t);
+	CHECK(ksyms_want(&t, "b") == 0 && ksyms_want(&t, "wanted_long_name_over_eight") == 0, "filter: names registered");
+	ksyms_filter(&t);
+	CHECK(ksyms_load_file(&t, f) == 0, "filter: loads");
+	ksyms_finish(&t);
+	CHECK(exported(&t, "b") && get(&t, "b")->addr == 0xffffffff81001000ull, "filter: a short wanted name is found");
+	CHECK(exported(&t, "wanted_long_name_over_eight"), "filter: a long wanted name is found");
+	CHECK(get(&t, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa") == NULL && get(&t, "wanted_long_name_over_eighX") == NULL,
+	      "filter: other names are not kept");
+	CHECK(t.nsyms == 2, "filter: the table holds only the wanted names");
+	ksyms_release(&t);
+}
+
+static void test_unknown(void)
+{
+	struct ksym_table t;
+
+	ksyms_init(&t);
+	CHECK(ksyms_load_file(&t, write_file("junk", "hello world, this is not a symbol table\n")) < 0,
+	      "an unrecognised file is refused");
+	CHECK(ksyms_load_file(&t, "/nonexistent/kallsyms") < 0, "a missing file is refused");
+	ksyms_release(&t);
+}
+
+int main(void)
+{
+	if (!mkdtemp(dir))
+		return 1;
+	log_setup(LOG_TO_NOWHERE, 0, true);
+	test_kallsyms();
+	test_hidden();
+	test_symvers_and_merge();
+	test_old_ksyms();
+	test_filter();
+	test_unknown();
+	{
+		char cmd[300];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		if (system(cmd) != 0)
+			return 1;
+	}
+	return CHECK_DONE();
+}
