@@ -27,7 +27,9 @@ int link_print_map(const struct linker *lk);
  * is left behind and the reason is logged. */
 int link_write_blob(const char *path, const void *data, size_t size);
 
-/* params into the image (link.c). */
+/* link-params.c: symbol=value parameters into their variables, and the
+ * module's name (-o) into struct module. */
 int link_write_params(struct linker *lk);
+int link_write_name(struct linker *lk);
 
 #endif

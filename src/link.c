@@ -566,6 +566,8 @@ static int link_steps(struct linker *lk, struct ksym_table *kt)
 		r = build_image(lk);
 	if (!r)
 		r = relocate(lk);
+	if (!r)
+		r = link_write_name(lk);
 	if (!r && job->params)
 		r = link_write_params(lk);
 	if (!r && job->map)
@@ -590,12 +592,4 @@ int link_run(const struct link_job *job)
 	teardown(&lk);
 	ksyms_release(&kt);
 	return r;
-}
-
-/* ---- Parameters into the image (item 5) -------------------------------- */
-
-int link_write_params(struct linker *lk)
-{
-	(void)lk;
-	return 0;
 }

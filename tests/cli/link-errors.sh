@@ -168,6 +168,47 @@ check "hidden addresses: no blob" no_blob
 run -p --kernel-symbols=hidden --kernel-release=6.1.0-t good.ko
 check "hidden addresses: -p still resolves by name" status_is 0
 
+# parameters are written into their variables in the image
+module params GPL '	ret
+	.section __param,"a"
+	.balign 8
+	.quad name_int, __this_module, param_ops_int
+	.short 0444
+	.byte 0xff, 0
+	.zero 4
+	.quad myint
+	.quad name_arr, __this_module, param_array_ops
+	.short 0444
+	.byte 0xff, 0
+	.zero 4
+	.quad arr_desc
+	.section .rodata
+name_int: .asciz "myint"
+name_arr: .asciz "myarr"
+	.balign 8
+arr_desc: .long 4, 2
+	.quad arr_count, param_ops_short, arr
+	.data
+	.balign 8
+myint: .long 4
+arr_count: .long 0
+arr: .short 9, 9, 9, 9' '.asciz "parmtype=myint:int"
+	.asciz "parmtype=myarr:array of short"'
+printf 'ffffffff81000100 D param_ops_int\nffffffff81000108 r __ksymtab_param_ops_int\nffffffff81000110 D param_array_ops\nffffffff81000118 r __ksymtab_param_array_ops\nffffffff81000120 D param_ops_short\nffffffff81000128 r __ksymtab_param_ops_short\n' >> kallsyms
+run -n -m -O blob $syms params.ko myint=-2 myarr=5,-6
+at() {	# at SYMBOL BYTES: the blob's bytes at a symbol of the map, in hex
+	a=$(awk -v s="$1" '$3 == s { print $1 }' out)
+	od -An -tx1 -j $((0x$a - 0x12340000)) -N "$2" blob | tr -d ' \n'
+}
+check "parameters: linked (status 0)" status_is 0
+check "parameters: an int is written into its variable" test "$(at myint 4)" = feffffff
+check "parameters: an array's elements are written" test "$(at arr 8)" = 0500faff09000900
+check "parameters: an array's count is written" test "$(at arr_count 4)" = 02000000
+rm -f blob
+run -n -O blob $syms params.ko myarr=1,2,3,4,5
+check "parameters: too many array elements are refused" sh -c '[ "$(cat status)" = 1 ] && [ ! -e blob ]'
+rm -f blob
+
 mkdir ro && chmod 555 ro
 if [ "$(id -u)" != 0 ]; then
 	run -n -O ro/blob $syms good.ko
