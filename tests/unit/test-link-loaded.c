@@ -1,0 +1,129 @@
+/* After a real load (-m/-O with use_loaded_sections): the linker takes the
+ * section addresses from ROOT/sys/module/NAME/sections/ and links there.
+ * A fake sysfs tree and the committed x86_64 test module stand in for the
+ * kernel. */
+#include "check.h"
+#include "elf.h"
+#include "link.h"
+#include "log.h"
+
+#include <elf.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MODULE "tests/oracle/modules/x86_64-relocs.ko"
+#define NAME "x86_64_relocs"
+#define TEXT 0xffffffffc0100000ull
+
+static char root[] = "/tmp/test-link-loaded.XXXXXX";
+
+static void put(const char *rel, const char *text)
+{
+	char path[1024];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	f = fopen(path, "w");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static bool blob_holds(const char *path, uint64_t v)
+{
+	static uint8_t buf[1 << 16];
+	FILE *f = fopen(path, "rb");
+	size_t n = f ? fread(buf, 1, sizeof(buf), f) : 0;
+
+	if (f)
+		fclose(f);
+	for (size_t i = 0; i + 8 <= n; i++) {
+		uint64_t w;
+
+		memcpy(&w, buf + i, 8);
+		if (w == v)
+			return true;
+	}
+	return false;
+}
+
+/* Writes one sysfs file per loaded section: .text at TEXT, the others
+ * 64 KB apart above it (zero: every address reads as zero). */
+static void fake_sections(const struct elf_file *elf, bool zero)
+{
+	char rel[512], val[64];
+	uint64_t next = TEXT + 0x10000;
+
+	for (size_t i = 1; i < elf->nsections; i++) {
+		const struct elf_section *s = &elf->sections[i];
+		uint64_t a;
+
+		if (!(s->flags & SHF_ALLOC) || !strcmp(s->name, ".modinfo"))
+			continue;
+		a = strcmp(s->name, ".text") == 0 ? TEXT : (next += 0x10000);
+		snprintf(rel, sizeof(rel), "sys/module/" NAME "/sections/%s", s->name);
+		snprintf(val, sizeof(val), "0x%016llx\n", zero ? 0ull : (unsigned long long)a);
+		put(rel, val);
+	}
+}
+
+int main(void)
+{
+	struct elf_file elf;
+	struct stat st;
+	char syms[600], blob[600], cmd[700];
+	const char *files[1] = { syms };
+	struct link_job job = {
+		.path = MODULE, .elf = &elf, .module_name = NAME, .release = "6.1.0-test",
+		.symbol_files = files, .nsymbol_files = 1, .use_loaded_sections = true,
+		.blob_path = blob, .sysfs_root = root,
+	};
+	void *map;
+	int fd = open(MODULE, O_RDONLY), r;
+
+	log_setup(LOG_TO_NOWHERE, 0, true);
+	if (fd < 0 || fstat(fd, &st) < 0 || !mkdtemp(root))
+		return 1;
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (map == MAP_FAILED || elf_parse(&elf, MODULE, map, (size_t)st.st_size) < 0)
+		return 1;
+	snprintf(syms, sizeof(syms), "%s/kallsyms", root);
+	snprintf(blob, sizeof(blob), "%s/blob", root);
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/sys/module/" NAME "/sections", root);
+	if (system(cmd) != 0)
+		return 1;
+	put("kallsyms", "ffffffff81000000 T _printk\nffffffff81000008 r __ksymtab__printk\n"
+			"ffffffff81000010 D jiffies\nffffffff81000018 r __ksymtab_jiffies\n"
+			"ffffffff81000020 T kfree\nffffffff81000028 r __ksymtab_kfree\n");
+
+	fake_sections(&elf, false);
+	r = link_run(&job);
+	CHECK(r == 0, "after load: links at the addresses sysfs gives (r=%d)", r);
+	CHECK(blob_holds(blob, TEXT), "after load: a pointer to helper holds .text's sysfs address");
+	CHECK(blob_holds(blob, 0xffffffff81000008ull), "after load: kernel symbols are still resolved");
+
+	unlink(blob);
+	fake_sections(&elf, true);
+	r = link_run(&job);
+	CHECK(r < 0 && access(blob, F_OK) != 0, "after load: all-zero addresses (not root) are refused, no blob");
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s/sys", root);
+	if (system(cmd) != 0)
+		return 1;
+	r = link_run(&job);
+	CHECK(r < 0, "after load: a module missing from sysfs is refused");
+
+	elf_release(&elf);
+	munmap(map, (size_t)st.st_size);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	if (system(cmd) != 0)
+		return 1;
+	return CHECK_DONE();
+}
