@@ -450,8 +450,11 @@ static int build_image(struct linker *lk)
 {
 	const struct elf_file *elf = lk->elf;
 
-	if (lk->image_size > SIZE_MAX || lk->image_size > ((uint64_t)1 << 40)) {
-		log_error("%s: the module's sections add up to an absurd size", lk->job->path);
+	/* the kernel's module area is at most a few GiB; a larger image is a
+	 * corrupt size, not a module */
+	if (lk->image_size > SIZE_MAX || lk->image_size > ((uint64_t)1 << 30)) {
+		log_error("%s: the module's sections add up to %" PRIu64 " bytes, more than 1 GiB",
+			  lk->job->path, lk->image_size);
 		return -ENOEXEC;
 	}
 	lk->image = image_alloc(lk);
