@@ -112,8 +112,10 @@ static int check_ident(struct elf_file *elf)
 {
 	const uint8_t *id = elf->image;
 
-	if (elf->size < EI_NIDENT || memcmp(id, ELFMAG, SELFMAG))
+	if (memcmp(id, ELFMAG, elf->size < SELFMAG ? elf->size : SELFMAG))
 		return bad(elf, "no ELF magic (not an ELF file, or an unknown compression)");
+	if (elf->size < EI_NIDENT)
+		return bad(elf, "file too short for an ELF header");
 	if (id[EI_CLASS] != ELFCLASS32 && id[EI_CLASS] != ELFCLASS64)
 		return bad(elf, "unknown ELF class");
 	if (id[EI_DATA] != ELFDATA2LSB && id[EI_DATA] != ELFDATA2MSB)
