@@ -20,7 +20,7 @@ runs=${1:-7}
 insmod=${INSMOD:-$top/build/insmod}
 prep=$top/build/oracle/oracle-prep
 mkdir -p "$top/build/oracle"
-[ -x "$prep" ] || cc -O2 -o "$prep" "$top/tests/oracle/oracle-prep.c"
+[ -x "$prep" ] && [ "$prep" -nt "$top/tests/oracle/oracle-prep.c" ] || cc -O2 -o "$prep" "$top/tests/oracle/oracle-prep.c"
 dir=$(sh "$top/tests/oracle/fetch.sh" amd64)
 syms=$dir/kallsyms
 [ -s "$syms" ] || sh "$top/tests/oracle/mksyms.sh" amd64 "$dir/Module.symvers" > "$syms"
@@ -51,7 +51,7 @@ prepare() {	# prepare MODULE TAG
 		"$work/$2.undef" "$syms" > "$work/$2.syms"
 	cat "$work/$2.syms" >> "$work/$2.ld"
 	# ld.lld will not discard its own .shstrtab with *(*): name what to drop
-	sed 's|/DISCARD/ : { \*(\*) }|/DISCARD/ : { *(.modinfo) *(__versions) *(.comment) *(.note.GNU-stack) *(.gnu.linkonce.*.discard) }|' \
+	sed 's| \*(\*) }| *(.comment) *(.note.GNU-stack) }|' \
 		"$work/$2.ld" > "$work/$2.lld"
 }
 

@@ -138,7 +138,13 @@ int main(int argc, char **argv)
 			break;
 		}
 	}
-	fprintf(ld, "  /DISCARD/ : { *(*) }\n}\n");
+	/* the allocated sections the map leaves out (.modinfo, __versions),
+	 * named, for linkers that will not discard everything with *(*) */
+	fprintf(ld, "  /DISCARD/ : {");
+	for (size_t i = 1; i < shnum; i++)
+		if (assigned[i])
+			fprintf(ld, " *(S%zu)", i);
+	fprintf(ld, " *(*) }\n}\n");
 	fclose(ld);
 	fclose(map);
 
