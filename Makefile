@@ -90,3 +90,5 @@ clean:
 
 .PHONY: all unit sanitize deps demo check install uninstall clean
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+-include fuzz/fuzz.mk

@@ -50,6 +50,19 @@ for build in build build/san; do
 	done
 done
 
+# ---- hostile input (fuzz/, tests/malformed/) --------------------------
+# The malformed-module corpus against both builds, then the fuzzers'
+# seeds and regression corpus replayed and a short fixed-time fuzz run of
+# each target (FUZZ_SECONDS, default 20 per target; SKIP_FUZZ=1 skips it).
+for build in build build/san; do
+	[ -x "$build/insmod" ] || continue
+	run "$build/malformed" env INSMOD="$top/$build/insmod" sh tests/malformed/run.sh
+done
+if [ -z "${SKIP_FUZZ:-}" ]; then
+	run "fuzz" sh fuzz/run-check.sh
+fi
+# ---- end of hostile input ---------------------------------------------
+
 if [ -z "${SKIP_QEMU:-}" ]; then
 	for t in tests/qemu/test-*.sh; do
 		[ -f "$t" ] || continue

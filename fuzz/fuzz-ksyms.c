@@ -1,0 +1,189 @@
+/* Fuzz target 5: every kernel symbol file format (ksyms.c): /proc/kallsyms
+ * and System.map, the old /proc/ksyms, Module.symvers, each recognised by
+ * content, and the merging of several files into one table.
+ *
+ * Input: one flags byte (bit 0: register wanted names first and filter,
+ * as the linker does; bit 1: the rest holds two files separated by the
+ * line "--8<--"), then the file contents.  Each file is put in a memfd and
+ * read through ksyms_load_file() by its /proc/self/fd path.
+ *
+ * The binary is linked with a copy of ksyms.o whose mmap() and munmap()
+ * calls go to fuzz_mmap() and fuzz_munmap() here (fuzz.mk): a mapping of
+ * the fuzzed file becomes an exact-size heap copy, so that the sanitizer sees
+ * a parser reading one byte past the end of the file (in a real mapping
+ * that byte is the page's zero padding, and silent). */
+#include "fuzz-common.h"
+
+#include <stdbool.h>
+
+#include "ksyms.h"
+
+#define SPLIT "\n--8<--\n"
+#define MAX_TOKENS 16
+
+void *fuzz_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
+int fuzz_munmap(void *addr, size_t len);
+
+static int memfds[2];
+static char paths[2][64];
+static void *copies[4];
+
+void *fuzz_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
+{
+	for (int i = 0; i < 2; i++) {
+		char *p;
+
+		if (fd != memfds[i] || addr || off || (prot & PROT_WRITE))
+			continue;
+		p = malloc(len ? len : 1);
+		FUZZ_ASSERT(p);
+		FUZZ_ASSERT(pread(fd, p, len, 0) == (ssize_t)len);
+		for (int k = 0; k < 4; k++) {
+			if (!copies[k]) {
+				copies[k] = p;
+				return p;
+			}
+		}
+		FUZZ_ASSERT(!"more than four mappings");
+	}
+	return mmap(addr, len, prot, flags, fd, off);
+}
+
+int fuzz_munmap(void *addr, size_t len)
+{
+	for (int k = 0; k < 4; k++) {
+		if (copies[k] && copies[k] == addr) {
+			free(addr);
+			copies[k] = NULL;
+			return 0;
+		}
+	}
+	return munmap(addr, len);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	fuzz_log_setup();
+	memfds[0] = fuzz_memfd("ksyms-a", paths[0], sizeof(paths[0]));
+	memfds[1] = fuzz_memfd("ksyms-b", paths[1], sizeof(paths[1]));
+	return 0;
+}
+
+static const char *const fixed_names[] = {
+	"module_layout", "printk", "_printk", "jiffies", "__fentry__", "memcpy",
+	"phys_base", "dummy_fn", "init_uts_ns", "snd_card_new",
+};
+
+/* Does p point into one of the files read (or a wanted name)? */
+static bool from_input(const struct ksym_table *t, const char *p, size_t n,
+		       char tokens[][64], size_t ntok)
+{
+	for (size_t i = 0; i < t->nfiles; i++) {
+		const char *m = t->files[i].map;
+
+		if (p >= m && p <= m + t->files[i].size && n <= (size_t)(m + t->files[i].size - p))
+			return true;
+	}
+	for (size_t i = 0; i < sizeof(fixed_names) / sizeof(fixed_names[0]); i++)
+		if (p == fixed_names[i] && n == strlen(p))
+			return true;
+	for (size_t i = 0; i < ntok; i++)
+		if (p == tokens[i] && n == strlen(p))
+			return true;
+	return false;
+}
+
+/* Up to MAX_TOKENS names to look up: the third field of lines, and the
+ * second, as the formats put names there. */
+static size_t pick_tokens(const uint8_t *p, size_t size, char tokens[][64])
+{
+	size_t n = 0, field = 0, start = 0;
+
+	for (size_t i = 0; i <= size && n < MAX_TOKENS; i++) {
+		bool sep = i == size || p[i] == ' ' || p[i] == '\t' || p[i] == '\n';
+
+		if (!sep)
+			continue;
+		if (i > start && (field == 1 || field == 2) && i - start < 64) {
+			memcpy(tokens[n], p + start, i - start);
+			tokens[n][i - start] = '\0';
+			if (strlen(tokens[n]))
+				n++;
+		}
+		field = i < size && p[i] == '\n' ? 0 : field + 1;
+		start = i + 1;
+	}
+	return n;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char tokens[MAX_TOKENS][64];
+	struct ksym_table t;
+	const uint8_t *body, *split = NULL;
+	size_t blen, ntok, nfiles = 1;
+	bool filter;
+	int r = 0;
+
+	if (size < 1)
+		return 0;
+	filter = data[0] & 1;
+	body = data + 1;
+	blen = size - 1;
+	if (data[0] & 2)
+		split = memmem(body, blen, SPLIT, strlen(SPLIT));
+	if (split) {
+		fuzz_memfd_set(memfds[0], body, (size_t)(split - body) + 1);
+		fuzz_memfd_set(memfds[1], split + strlen(SPLIT),
+			       blen - (size_t)(split - body) - strlen(SPLIT));
+		nfiles = 2;
+	} else {
+		fuzz_memfd_set(memfds[0], body, blen);
+	}
+	ntok = pick_tokens(body, blen, tokens);
+
+	ksyms_init(&t);
+	if (filter) {
+		for (size_t i = 0; i < sizeof(fixed_names) / sizeof(fixed_names[0]) && !r; i++)
+			r = ksyms_want(&t, fixed_names[i]);
+		for (size_t i = 0; i < ntok && !r; i++)
+			r = ksyms_want(&t, tokens[i]);
+		FUZZ_ASSERT(r == 0);
+		ksyms_filter(&t);
+	}
+	for (size_t i = 0; i < nfiles && !r; i++)
+		r = ksyms_load_file(&t, paths[i]);
+	FUZZ_ASSERT(r == 0 || r == -EINVAL);
+	ksyms_finish(&t);
+
+	FUZZ_ASSERT(t.nsyms <= t.cap && (t.nbuckets & (t.nbuckets - 1)) == 0);
+	FUZZ_ASSERT(t.nbuckets == 0 || t.nsyms * 2 <= t.nbuckets);
+	for (size_t i = 0; i < t.nsyms; i++) {
+		const struct ksym *k = &t.syms[i];
+		const struct ksym *found = ksyms_lookup_n(&t, k->name, k->name_len);
+
+		FUZZ_ASSERT(k->name_len > 0);
+		FUZZ_ASSERT(from_input(&t, k->name, k->name_len, tokens, ntok));
+		FUZZ_ASSERT(found == k);
+		if (k->ns)
+			FUZZ_ASSERT(from_input(&t, k->ns, k->ns_len, tokens, ntok));
+		if (k->owner)
+			FUZZ_ASSERT(from_input(&t, k->owner, k->owner_len, tokens, ntok));
+		FUZZ_ASSERT(!memchr(k->name, '\n', k->name_len));
+	}
+	for (size_t i = 0; i < ntok; i++) {
+		const struct ksym *k = ksyms_lookup(&t, tokens[i]);
+
+		if (k)
+			FUZZ_ASSERT(k->name_len == strlen(tokens[i]) &&
+				    memcmp(k->name, tokens[i], k->name_len) == 0);
+	}
+	if (t.addresses_hidden)
+		FUZZ_ASSERT(t.have_addresses && !t.nonzero_address);
+	ksyms_release(&t);
+	for (int k = 0; k < 4; k++)
+		FUZZ_ASSERT(!copies[k]);
+	return 0;
+}

@@ -1,0 +1,215 @@
+/* Fuzz target 4: the configuration file and MODPATH parser of the module
+ * search (search.c), through module_search() itself.
+ *
+ * Input: one flags byte (bits 0-1: how the configuration file is found:
+ * 0 $MODULECONF, 1 $MODULECONFIG, 2 ROOT/etc/modules.conf, 3
+ * ROOT/etc/conf.modules), then three lines: the module argument, the
+ * kernel release, and $MODPATH ("-" leaves it unset); the rest of the
+ * input is the configuration file, held in a memfd that every one of the
+ * four names leads to.
+ *
+ * ROOT is a small fixed tree made once per process (module files,
+ * modules.dep, a directory symlink loop, a dangling symlink).  The binary
+ * is linked with a copy of search.o whose opendir() and glob() calls go
+ * to fuzz_opendir() and fuzz_glob() here (fuzz.mk): directory walks and glob
+ * patterns outside ROOT (or with a ".." component, or relative) find
+ * nothing, so that a fuzzed "path=/" cannot walk the whole file system.
+ * The parser sees every input unchanged. */
+#include "fuzz-common.h"
+
+#include <dirent.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <sys/stat.h>
+
+#include "search.h"
+
+#define REL "6.1.0-56-amd64"
+
+DIR *fuzz_opendir(const char *name);
+int fuzz_glob(const char *pattern, int flags, int (*errfunc)(const char *, int), glob_t *g);
+
+static char base[PATH_MAX], roots[3][PATH_MAX], conf_path[64];
+static int conf_fd;
+
+/* Inside the private tree, with no way out through "..". */
+static bool allowed(const char *path)
+{
+	size_t n = strlen(base);
+
+	return strncmp(path, base, n) == 0 && (path[n] == '/' || path[n] == '\0') &&
+	       !strstr(path, "/..");
+}
+
+DIR *fuzz_opendir(const char *name)
+{
+	if (!allowed(name)) {
+		errno = ENOENT;
+		return NULL;
+	}
+	return opendir(name);
+}
+
+int fuzz_glob(const char *pattern, int flags, int (*errfunc)(const char *, int), glob_t *g)
+{
+	if (!allowed(pattern))
+		return GLOB_NOMATCH;
+	return glob(pattern, flags, errfunc, g);
+}
+
+static void put(const char *root, const char *rel, const char *text)
+{
+	char path[PATH_MAX], *slash;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	for (slash = strchr(path + strlen(root) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		mkdir(path, 0755);
+		*slash = '/';
+	}
+	f = fopen(path, "w");
+	if (!f) {
+		perror(path);
+		exit(1);
+	}
+	fputs(text, f);
+	fclose(f);
+}
+
+static void link_at(const char *root, const char *rel, const char *target)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", root, rel);
+	if (symlink(target, path) < 0) {
+		perror(path);
+		exit(1);
+	}
+}
+
+static void remove_tree(void)
+{
+	char cmd[PATH_MAX + 16];
+
+	if (!base[0] || strncmp(base, "/", 1) != 0 || !strstr(base, "insmod-fuzz-search."))
+		return;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
+	if (system(cmd) != 0)
+		fprintf(stderr, "fuzz-search: could not remove %s\n", base);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	const char *tmp = getenv("TMPDIR");
+	const char *m = roots[0];
+
+	(void)argc;
+	(void)argv;
+	fuzz_log_setup();
+	snprintf(base, sizeof(base), "%s/insmod-fuzz-search.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(base)) {
+		perror("fuzz-search: mkdtemp");
+		exit(1);
+	}
+	atexit(remove_tree);
+	conf_fd = fuzz_memfd("modules.conf", conf_path, sizeof(conf_path));
+	for (int i = 0; i < 3; i++) {
+		snprintf(roots[i], sizeof(roots[i]), "%s/r%d", base, i);
+		mkdir(roots[i], 0755);
+	}
+	put(m, "lib/modules/" REL "/kernel/drivers/net/dummy.ko", "x");
+	put(m, "lib/modules/" REL "/kernel/fs/ext4/ext4.ko.xz", "x");
+	put(m, "lib/modules/" REL "/kernel/drivers/misc/a_b.ko.zst", "x");
+	put(m, "lib/modules/" REL "/extra/my-mod.ko", "x");
+	put(m, "lib/modules/" REL "/updates/dkms/my_mod.ko.gz", "x");
+	put(m, "lib/modules/" REL "/modules.dep",
+	    "kernel/drivers/net/dummy.ko:\n"
+	    "kernel/fs/ext4/ext4.ko.xz: kernel/lib/crc16.ko.xz\n"
+	    "\tcontinued.ko\n"
+	    "# comment\n"
+	    "kernel/missing/gone.ko:\n"
+	    "/absolute/elsewhere/abs.ko:\n");
+	put(m, "lib/modules/6.1/old.o", "x");
+	put(m, "lib/modules/boot/bootmod.ko", "x");
+	put(m, "mods/a-b.ko", "x");
+	put(m, "mods/sub/deep/er/x.o.gz", "x");
+	put(m, "mods/sub/dummy.ko", "x");
+	mkdir(strcat(strcpy((char[PATH_MAX]){ 0 }, m), "/mods/dir.ko"), 0755);
+	link_at(m, "lib/modules/" REL "/kernel/loop", ".");
+	link_at(m, "lib/modules/" REL "/kernel/dangling.ko", "nowhere.ko");
+	link_at(m, "mods/link.ko", "a-b.ko");
+	/* the same tree under roots 1 and 2, which hold the configuration
+	 * file under its two default names */
+	link_at(roots[1], "lib", "../r0/lib");
+	link_at(roots[1], "mods", "../r0/mods");
+	link_at(roots[2], "lib", "../r0/lib");
+	link_at(roots[2], "mods", "../r0/mods");
+	mkdir(strcat(strcpy((char[PATH_MAX]){ 0 }, roots[1]), "/etc"), 0755);
+	mkdir(strcat(strcpy((char[PATH_MAX]){ 0 }, roots[2]), "/etc"), 0755);
+	link_at(roots[1], "etc/modules.conf", conf_path);
+	link_at(roots[2], "etc/conf.modules", conf_path);
+	return 0;
+}
+
+/* The next line of [*p, end) as a NUL-terminated copy (a NUL byte ends
+ * it early, as in an environment string or argv). */
+static char *take_line(const uint8_t **p, const uint8_t *end)
+{
+	const uint8_t *nl = memchr(*p, '\n', (size_t)(end - *p));
+	size_t len = (size_t)((nl ? nl : end) - *p);
+	char *s = fuzz_copy(*p, strnlen((const char *)*p, len), 1);
+
+	*p = nl ? nl + 1 : end;
+	return s;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	const uint8_t *p = data + 1, *end = data + size;
+	struct search_result res;
+	const char *root = roots[0];
+	char *arg, *release, *modpath;
+	int how, r;
+
+	if (size < 1)
+		return 0;
+	how = data[0] & 3;
+	arg = take_line(&p, end);
+	release = take_line(&p, end);
+	modpath = take_line(&p, end);
+	fuzz_memfd_set(conf_fd, p, (size_t)(end - p));
+
+	unsetenv("MODULECONF");
+	unsetenv("MODULECONFIG");
+	if (how == 0)
+		setenv("MODULECONF", conf_path, 1);
+	else if (how == 1)
+		setenv("MODULECONFIG", conf_path, 1);
+	else
+		root = roots[how - 1];
+	if (strcmp(modpath, "-") == 0)
+		unsetenv("MODPATH");
+	else
+		setenv("MODPATH", modpath, 1);
+
+	r = module_search(arg, release, root, &res);
+	if (r == 0) {
+		struct stat st;
+
+		FUZZ_ASSERT(res.path && *res.path);
+		if (res.searched)
+			FUZZ_ASSERT(stat(res.path, &st) == 0 && S_ISREG(st.st_mode));
+		else
+			FUZZ_ASSERT(strcmp(res.path, arg) == 0);
+		search_result_release(&res);
+	} else {
+		FUZZ_ASSERT(r == -ENOENT || r == -EINVAL);
+		FUZZ_ASSERT(res.path == NULL);
+	}
+	free(arg);
+	free(release);
+	free(modpath);
+	return 0;
+}

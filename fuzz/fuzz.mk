@@ -1,0 +1,69 @@
+# libFuzzer targets (fuzz/fuzz-*.c), included by the Makefile.
+#
+#   make fuzz-build                 builds build/fuzz/fuzz-TARGET
+#   make fuzz [FUZZ_SECONDS=N]      runs each target for N seconds (default
+#                                   60) on its seeds and regressions, one
+#                                   after another, niced; new inputs go to
+#                                   build/fuzz/corpus/TARGET, crashes to
+#                                   build/fuzz/artifacts/TARGET
+#   make fuzz-replay                runs every seed and regression once
+#
+# The library is compiled again with clang and
+# -fsanitize=fuzzer-no-link,address,undefined (UBSan not recoverable, so
+# undefined behaviour is a crash).  `make check` runs fuzz/run-check.sh
+# (through tests/run-all.sh), which replays the seeds and regressions and
+# fuzzes each target for a short fixed time.
+
+FUZZ_CC       ?= clang
+FUZZ_BUILD    := build/fuzz
+FUZZ_SECONDS  ?= 60
+FUZZ_SANFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+                 -fno-sanitize-recover=all
+FUZZ_CFLAGS   := $(STD) $(WARNINGS) -Wno-unused-command-line-argument \
+                 -DINSMOD_VERSION='"$(VERSION)"' $(LIB_CFLAGS) $(FUZZ_SANFLAGS)
+FUZZ_LIB_OBJ  := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
+FUZZ_NAMES    := $(patsubst fuzz/fuzz-%.c,%,$(wildcard fuzz/fuzz-*.c))
+FUZZ_BINS     := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz-%)
+
+# Sandboxed copies of one library object, for the target of the same
+# name: calls to the named functions go to the target's own fuzz_NAME
+# instead (see the comments at the top of fuzz-search.c and fuzz-ksyms.c).
+FUZZ_REDIRECT_search := opendir glob
+FUZZ_REDIRECT_ksyms  := mmap munmap
+FUZZ_SANDBOXED       := $(foreach t,$(FUZZ_NAMES),$(if $(FUZZ_REDIRECT_$(t)),$(t)))
+OBJCOPY              ?= objcopy
+
+$(FUZZ_BUILD)/src/%.o: src/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -iquote src -MMD -MP -c -o $@ $<
+
+$(FUZZ_BUILD)/libinsmod.a: $(FUZZ_LIB_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(FUZZ_BUILD)/sandboxed-%.o: $(FUZZ_BUILD)/src/%.o
+	$(OBJCOPY) $(foreach f,$(FUZZ_REDIRECT_$*),--redefine-sym $(f)=fuzz_$(f)) $< $@
+
+$(foreach t,$(FUZZ_SANDBOXED),$(eval $(FUZZ_BUILD)/fuzz-$(t): $(FUZZ_BUILD)/sandboxed-$(t).o))
+
+$(FUZZ_BUILD)/fuzz-%: fuzz/fuzz-%.c fuzz/fuzz-common.h $(FUZZ_BUILD)/libinsmod.a
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -iquote src -iquote fuzz \
+		-DFUZZ_DIR='"$(CURDIR)/fuzz"' -o $@ $< \
+		$(if $(FUZZ_REDIRECT_$*),$(FUZZ_BUILD)/sandboxed-$*.o) $(FUZZ_BUILD)/libinsmod.a $(LIB_LIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) sh fuzz/run-fuzz.sh $(FUZZ_NAMES)
+
+fuzz-replay: fuzz-build
+	FUZZ_SECONDS=0 sh fuzz/run-check.sh
+
+# `make check` builds the targets too when clang is there (run-check.sh
+# says so, and fails, when it is not).
+ifneq ($(shell command -v $(FUZZ_CC) 2>/dev/null),)
+check: fuzz-build
+endif
+
+.PHONY: fuzz fuzz-build fuzz-replay

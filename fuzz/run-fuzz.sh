@@ -1,0 +1,34 @@
+#!/bin/sh
+# `make fuzz`: runs each target (default: all) for FUZZ_SECONDS seconds
+# (default 60), one after another, niced, on a corpus kept between runs in
+# build/fuzz/corpus/TARGET (started from the seeds and regressions).
+# FUZZ_RUNS=N stops each target after N executions instead.
+#   FUZZ_SECONDS=600 sh fuzz/run-fuzz.sh [TARGET...]
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+B=build/fuzz
+. fuzz/options.sh
+if [ $# -eq 0 ]; then
+	for f in fuzz/fuzz-*.c; do
+		n=${f#fuzz/fuzz-}
+		set -- "$@" "${n%.c}"
+	done
+fi
+status=0
+for t in "$@"; do
+	corpus=$B/corpus/$t
+	art=$B/artifacts/$t
+	mkdir -p "$corpus" "$art"
+	dirs=
+	for d in "fuzz/seeds/$t" "fuzz/regressions/$t"; do
+		[ -d "$d" ] && dirs="$dirs $d"
+	done
+	if [ -n "${FUZZ_RUNS:-}" ]; then limit=-runs=$FUZZ_RUNS; else limit=-max_total_time=${FUZZ_SECONDS:-60}; fi
+	echo "== fuzz-$t ($limit)"
+	# shellcheck disable=SC2086
+	nice -n 10 "$B/fuzz-$t" $(fuzz_options "$t") $limit -print_final_stats=1 \
+		-artifact_prefix="$art/" "$corpus" $dirs 2>&1 | tee "$B/fuzz-$t.log" | grep -E '^#[0-9]+.*(DONE|pulse)|ERROR|invariant|SUMMARY|stat::' 
+	grep -q -E 'ERROR: |invariant failed' "$B/fuzz-$t.log" && status=1
+done
+exit $status
