@@ -51,7 +51,7 @@ static uint64_t get_shdr(struct module_image *img, size_t idx, size_t off32, siz
 
 /* Section IDX's contents as they are in the copy now: an earlier change may
  * have moved them to the end of the image. */
-static uint8_t *section_now(struct module_image *img, size_t idx, size_t *size)
+uint8_t *image_section_now(struct module_image *img, size_t idx, size_t *size)
 {
 	uint64_t off = get_shdr(img, idx, offsetof(Elf32_Shdr, sh_offset),
 				offsetof(Elf64_Shdr, sh_offset), 4, 8);
@@ -106,7 +106,7 @@ void image_strip_vermagic(struct module_image *img)
 
 	if (!img->elf->modinfo)
 		return;
-	p = (char *)section_now(img, img->elf->modinfo, &size);
+	p = (char *)image_section_now(img, img->elf->modinfo, &size);
 	/* Blank each "vermagic=..." string whole, so that the kernel finds no
 	 * such key. */
 	while (p && pos < size) {
@@ -167,7 +167,7 @@ static int rename_modinfo(struct module_image *img, const char *name)
 
 	if (!elf->modinfo)
 		return 0;
-	data = (const char *)section_now(img, elf->modinfo, &size);
+	data = (const char *)image_section_now(img, elf->modinfo, &size);
 	while (data && pos < size && !r) {
 		const char *str = data + pos;
 		size_t len = strnlen(str, size - pos);

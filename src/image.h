@@ -28,6 +28,10 @@ int image_rename(struct module_image *img, const char *name);
 void image_strip_versions(struct module_image *img);
 void image_strip_vermagic(struct module_image *img);
 
+/* Section IDX's contents as they are in the copy now (an earlier change
+ * may have moved them), and their size; NULL if out of range. */
+uint8_t *image_section_now(struct module_image *img, size_t idx, size_t *size);
+
 /* Replaces section IDX's contents with bytes[0..n), placed at the end of
  * the image; the old bytes stay where they were, unreferenced. */
 int image_replace_section(struct module_image *img, size_t idx,

@@ -5,11 +5,51 @@
 #include "diagnose.h"
 #include "image.h"
 #include "insmod.h"
+#include "ksymoops.h"
 #include "log.h"
+#include "modinfo.h"
 #include "syscalls.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* What insmod must do to the image before the kernel sees it. */
+struct changes {
+	bool rename;		/* -o with another name */
+	bool ksymoops;		/* add the __insmod_ symbols */
+	bool strip;		/* -f through init_module: no flags to ask with */
+};
+
+static bool any_change(const struct changes *ch)
+{
+	return ch->rename || ch->ksymoops || ch->strip;
+}
+
+/* -Y adds the ksymoops symbols whatever it costs; by default they are added
+ * only to an unsigned module, because changing a signed one drops its
+ * signature. */
+static bool want_ksymoops(const struct insmod_ctx *c)
+{
+	if (c->opts->ksymoops == 1)
+		return true;
+	return c->opts->ksymoops == -1 && !c->elf.signed_module;
+}
+
+static void plan_changes(const struct insmod_ctx *c, struct changes *ch)
+{
+	ch->rename = c->opts->name && strcmp(c->opts->name, c->file_name) != 0;
+	ch->ksymoops = want_ksymoops(c);
+	ch->strip = false;	/* decided once init_module is certain */
+	if (!c->elf.signed_module)
+		return;
+	if (ch->rename)
+		log_warn("renaming changes the module, so its signature no longer applies: "
+			 "the kernel loads it as unsigned (and refuses it if it enforces signatures)");
+	if (ch->ksymoops)
+		log_warn("-Y: adding ksymoops symbols changes the module, so its signature no longer applies");
+}
 
 static int report_failure(struct insmod_ctx *c, int err, bool modified,
 			  struct kmsg_watch *w)
@@ -50,64 +90,88 @@ static int load_file_as_is(struct insmod_ctx *c, enum compression kernel_comp)
 	return sys_finit_module(c->file.fd, c->kernel_args, flags);
 }
 
-/* init_module(2) has no flags: what -f asks for is done to the image, as
- * the kernel would have done it. */
-static int load_changed_image(struct insmod_ctx *c, bool *modified, bool *prepared)
+static int add_ksymoops(struct insmod_ctx *c, struct module_image *img)
 {
-	bool rename = c->opts->name && strcmp(c->opts->name, c->file_name) != 0;
+	struct ksymoops_info info = { c->name, NULL, c->file.st.st_mtime, -1 };
+	struct modinfo_value v;
+	char *file = realpath(c->found.path, NULL);
+	char *release = NULL;
+	int r;
+
+	if (modinfo_get(&c->elf, "vermagic", &v))
+		release = vermagic_release(v.str, v.len);
+	info.version = ksymoops_version(release);
+	info.file = file ? file : c->found.path;
+	r = ksymoops_add_symbols(img, &info);
+	free(release);
+	free(file);
+	return r;
+}
+
+static int build_image(struct insmod_ctx *c, const struct changes *ch, struct module_image *img)
+{
+	int r = image_copy(img, &c->elf);
+
+	if (!r && ch->rename)
+		r = image_rename(img, c->opts->name);
+	if (!r && ch->ksymoops)
+		r = add_ksymoops(c, img);
+	if (!r && ch->strip) {
+		image_strip_versions(img);
+		image_strip_vermagic(img);
+	}
+	return r;
+}
+
+/* init_module(2) has no flags: what -f asks for is done to the image, as
+ * the kernel would have done it.  *prepared stays false when the image
+ * could not be built (already reported; the kernel saw nothing). */
+static int load_image(struct insmod_ctx *c, struct changes *ch, bool *prepared)
+{
 	struct module_image img;
 	int r;
 
-	*modified = rename || c->opts->force;
-	*prepared = true;
-	if (!*modified) {
+	ch->strip = c->opts->force;
+	*prepared = false;
+	if (!any_change(ch)) {
 		/* Only decompressed: the bytes are the signed ones, signature and all. */
+		*prepared = true;
 		log_verbose("init_module(%zu bytes decompressed from %s, \"%s\")",
 			    c->file.size, compression_name(c->file.comp), c->kernel_args);
 		return sys_init_module(c->file.image, c->file.size, c->kernel_args);
 	}
-	r = image_copy(&img, &c->elf);
-	if (!r && rename)
-		r = image_rename(&img, c->opts->name);
-	if (!r && c->opts->force) {
-		image_strip_versions(&img);
-		image_strip_vermagic(&img);
+	r = build_image(c, ch, &img);
+	if (!r) {
+		*prepared = true;
+		log_verbose("init_module(%zu bytes, changed by insmod:%s%s%s, \"%s\")", img.len,
+			    ch->rename ? " renamed" : "", ch->ksymoops ? " ksymoops symbols added" : "",
+			    ch->strip ? " version data stripped" : "", c->kernel_args);
+		r = sys_init_module(img.data, img.len, c->kernel_args);
 	}
-	if (r) {
-		*prepared = false;	/* reported already; the kernel saw nothing */
-		image_release(&img);
-		return r;
-	}
-	log_verbose("init_module(%zu bytes, changed by insmod%s%s, \"%s\")", img.len,
-		    rename ? ": renamed" : "", c->opts->force ? ": version data stripped" : "",
-		    c->kernel_args);
-	r = sys_init_module(img.data, img.len, c->kernel_args);
 	image_release(&img);
 	return r;
 }
 
 int load_into_kernel(struct insmod_ctx *c)
 {
-	bool rename = c->opts->name && strcmp(c->opts->name, c->file_name) != 0;
 	enum compression kernel_comp = kernel_compression(c->root);
 	bool kernel_unpacks = c->file.comp == COMP_NONE || c->file.comp == kernel_comp;
-	bool modified = false, prepared = true;
+	bool prepared = true;
+	struct changes ch;
 	struct kmsg_watch w;
 	int r = -ENOSYS;
 
-	if (rename && c->elf.signed_module)
-		log_warn("renaming changes the module, so its signature no longer applies: "
-			 "the kernel loads it as unsigned (and refuses it if it enforces signatures)");
+	plan_changes(c, &ch);
 	kmsg_watch_start(&w);
-	if (!rename && kernel_unpacks)
+	if (!any_change(&ch) && kernel_unpacks)
 		r = load_file_as_is(c, kernel_comp);
 	if (r == -ENOSYS) {
-		if (!rename && kernel_unpacks)
+		if (!any_change(&ch) && kernel_unpacks)
 			log_verbose("finit_module is not available; using init_module");
-		r = load_changed_image(c, &modified, &prepared);
+		r = load_image(c, &ch, &prepared);
 	}
 	if (r < 0 && prepared)
-		r = report_failure(c, -r, modified, &w);
+		r = report_failure(c, -r, any_change(&ch), &w);
 	kmsg_watch_stop(&w);
 	if (r == 0)
 		log_verbose("module '%s' loaded", c->name);

@@ -31,8 +31,6 @@ static void warn_inert_options(const struct insmod_opts *o)
 	for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++)
 		if (list[i].set)
 			log_warn("%s has no effect on this kernel", list[i].what);
-	if (o->ksymoops == 1)
-		log_warn("-Y: adding ksymoops symbols to a 2.6+ module is not implemented yet");
 }
 
 static int identify_kernel(struct insmod_ctx *c)

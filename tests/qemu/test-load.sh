@@ -319,6 +319,43 @@ check "snapshot: the .ksyms file is the kernel's symbol table" \
 	'grep -qE "^[0-9a-f]+ [TtDd] _?printk" "/var/log/ksymoops/$ks"'
 unload dummy
 
+# ---- ksymoops symbols in /proc/kallsyms (the original's -Y, today)
+# ksym NAME-PREFIX: "ADDRESS NAME" of the first kallsyms line of im_hello
+# whose name starts with NAME-PREFIX.
+ksym() { grep -E " [a-zA-Z] $1" /proc/kallsyms | head -n 1 | cut -d' ' -f1,3; }
+sec() { sed 's/^0x//' "/sys/module/$1/sections/$2"; }
+im /modules/im_hello.ko
+o=$(ksym __insmod_im_hello_O)
+note "kallsyms: $o; this_module at $(sec im_hello .gnu.linkonce.this_module)"
+check "unsigned module, default: __insmod_im_hello_O/modules/im_hello.ko_M<16 hex>_V393472 in /proc/kallsyms" \
+	'printf "%s\n" "$o" | grep -qE "^[0-9a-f]+ __insmod_im_hello_O/modules/im_hello.ko_M[0-9A-F]{16}_V393472\b"'
+check "the _O symbol is at struct module (/sys/module/im_hello/sections/.gnu.linkonce.this_module)" \
+	'[ "${o%% *}" = "$(sec im_hello .gnu.linkonce.this_module)" ]'
+unload im_hello
+# im_ptrs has .text, .rodata and .data; their sizes come from readelf on the host.
+im /modules/im_ptrs.ko
+for s in .text .rodata .data; do
+	len=$(sed -n "s/^$s //p" /host/files/ptrs_sizes)
+	k=$(ksym "__insmod_im_ptrs_S${s}_L$len\b")
+	note "kallsyms: $k; $s at $(sec im_ptrs $s)"
+	check "the _S${s}_L$len symbol is at the start of $s" \
+		'[ -n "$k" ] && [ "${k%% *}" = "$(sec im_ptrs $s)" ]'
+done
+check "no _S symbol for the empty .bss" '! grep -q "__insmod_im_ptrs_S.bss" /proc/kallsyms'
+unload im_ptrs
+im -y /modules/im_hello.ko
+check "-y: no __insmod_ symbols" '[ "$RC" -eq 0 ] && ! grep -q __insmod_im_hello /proc/kallsyms'
+unload im_hello
+im "$D"
+check "signed module, default: no ksymoops symbols, signature kept (no E flag)" \
+	'[ "$RC" -eq 0 ] && ! grep -q __insmod_dummy /proc/kallsyms && ! module_flags dummy | grep -q E'
+unload dummy
+im -Y "$D"
+check "signed module with -Y: symbols added anyway, with a warning about the signature" \
+	'[ "$RC" -eq 0 ] && grep -q " __insmod_dummy_O" /proc/kallsyms && out_has signature'
+check "signed module with -Y: the kernel took it as unsigned (E flag)" 'module_flags dummy | grep -q E'
+unload dummy
+
 # ---- an in-tree module with a parameter, by bare name
 im dummy numdummies=3
 check "dummy numdummies=3 by bare name: three dummy interfaces exist" \
@@ -327,5 +364,7 @@ unload dummy
 exit 0
 EOF
 echo "$other" > "$F/other_release"
+readelf -SW "$M/im_ptrs.ko" | sed 's/^ *\[ *[0-9]*\] *//' | awk '$1 ~ /^\.(text|rodata|data)$/ { print $1, $5 }' |
+	while read -r name hex; do echo "$name $((0x$hex))"; done > "$F/ptrs_sizes"
 
 im_test_vm "$WORK/guest.sh" -t 400 -f "$F:/host/files"
