@@ -13,6 +13,7 @@
  * last section does.  .modinfo and __versions (which the kernel strips of
  * SHF_ALLOC) and everything not SHF_ALLOC stay out. */
 #include "link-int.h"
+#include "ksyms.h"
 #include "log.h"
 
 #include <dirent.h>
@@ -141,6 +142,50 @@ static int read_address(const char *path, uint64_t *out)
 	return errno ? -errno : 0;
 }
 
+/* The address of a loaded module's per-cpu area: a symbol it defines there,
+ * found in ROOT/proc/kallsyms on one of the module's own lines, less the
+ * symbol's offset.  0 (with a warning) when none can be found. */
+static uint64_t percpu_base(const struct linker *lk, const char *root, const char *module, size_t sec)
+{
+	const struct elf_file *elf = lk->elf;
+	struct ksym_table kt;
+	char path[4096];
+	uint64_t base = 0;
+	bool found = false;
+
+	ksyms_init(&kt);
+	for (size_t i = 1; i < elf->nsymbols; i++) {
+		struct elf_symbol sym;
+
+		elf_symbol(elf, i, &sym);
+		if (sym.shndx == sec && sym.name[0] && sym.type != STT_SECTION)
+			ksyms_want(&kt, sym.name);
+	}
+	ksyms_filter(&kt);
+	snprintf(path, sizeof(path), "%s/proc/kallsyms", root);
+	if (kt.nsyms && access(path, R_OK) == 0 && ksyms_load_file(&kt, path) == 0) {
+		for (size_t i = 1; i < elf->nsymbols && !found; i++) {
+			struct elf_symbol sym;
+			const struct ksym *k;
+
+			elf_symbol(elf, i, &sym);
+			if (sym.shndx != sec || !sym.name[0] || sym.type == STT_SECTION)
+				continue;
+			k = ksyms_lookup(&kt, sym.name);
+			if (k && (k->flags & KSYM_MODULE) && k->addr && k->owner_len == strlen(module) &&
+			    memcmp(k->owner, module, k->owner_len) == 0) {
+				base = k->addr - sym.value;
+				found = true;
+			}
+		}
+	}
+	ksyms_release(&kt);
+	if (!found)
+		log_warn("%s: the per-cpu area of %s is not in %s; its symbols are shown at their offsets",
+			 lk->job->path, module, path);
+	return base;
+}
+
 /* After a real load every loaded section has a file under
  * /sys/module/NAME/sections/ (root only; others read zeros).  The image
  * keeps our offsets; only the run-time addresses change. */
@@ -161,6 +206,12 @@ int link_loaded_addresses(struct linker *lk, const char *root, const char *name)
 			continue;
 		snprintf(path, sizeof(path), "%s/sys/module/%s/sections/%s", root, name, elf->sections[i].name);
 		r = read_address(path, &a);
+		if (r == -ENOENT && strcmp(elf->sections[i].name, ".data..percpu") == 0) {
+			/* the kernel allocates per-cpu data apart and lists no
+			 * section file for it: its symbols in kallsyms tell */
+			s->addr = percpu_base(lk, root, name, i);
+			continue;
+		}
 		if (r == -ENOENT && (s->size == 0 || s->init)) {
 			/* empty sections are not listed; .init* ones are freed after init */
 			s->addr = 0;
