@@ -71,6 +71,18 @@ time_runs() {
 	done | median
 }
 
+# cpu_runs N COMMAND...: median CPU time (task-clock, ms) when perf is
+# there, else "-": steadier than wall time on a shared machine
+cpu_runs() {
+	n=$1; shift
+	command -v perf > /dev/null || { echo -; return; }
+	i=0
+	while [ $i -lt "$n" ]; do
+		perf stat -x, -e task-clock -- "$@" 2>&1 > /dev/null | awk -F, '/task-clock/ { print $1 }'
+		i=$((i + 1))
+	done | median
+}
+
 peak() { /usr/bin/time -f %M "$@" 2>&1 > /dev/null | tail -1; }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0) printf "%.1f", b / a; else print "-" }'; }
@@ -91,6 +103,10 @@ for m in $mods; do
 	m_ours=$(peak "$insmod" -n -O "$work/out.bin" --kernel-symbols="$syms" --kernel-symbols="$dir/Module.symvers" \
 		--kernel-release="$release" --base=$base "$ko")
 	m_bfd=$(peak ld.bfd -o "$work/out.elf" -T "$work/$tag.ld" --no-relax -e 0 "$work/$tag.o")
+	c_ours=$(cpu_runs "$runs" "$insmod" -n -O "$work/out.bin" --kernel-symbols="$syms" \
+		--kernel-symbols="$dir/Module.symvers" --kernel-release="$release" --base=$base "$ko")
+	c_bfd=$(cpu_runs "$runs" ld.bfd -o "$work/out.elf" -T "$work/$tag.ld" --no-relax -e 0 "$work/$tag.o")
+	c_lld=$( [ "$t_lld" = - ] && echo - || cpu_runs "$runs" ld.lld -o "$work/out.elf" -T "$work/$tag.lld" -e 0 "$work/$tag.o")
 	best=$t_bfd
 	[ "$t_lld" != - ] && [ "$t_lld" -lt "$best" ] && best=$t_lld
 	printf '%-12s %8sK %11s %11s %11s %7s %7s %10s %10s %10s\n' "$tag" $(($(stat -c %s "$ko") / 1024)) \
@@ -101,6 +117,7 @@ for m in $mods; do
 		"$(awk -v k="$m_ours" 'BEGIN { printf "%.1f", k / 1024 }')" \
 		"$(awk -v k="$m_bfd" 'BEGIN { printf "%.1f", k / 1024 }')" \
 		"$(awk -v k="$m_lld" 'BEGIN { if (k == "-") print "-"; else printf "%.1f", k / 1024 }')"
+	echo "  $tag: CPU time (ms): insmod $c_ours, ld.bfd $c_bfd, ld.lld $c_lld"
 	echo "  $tag: insmod is $(ratio "$t_ours" "$best")x faster than the faster linker; peak memory $(awk -v k="$m_ours" -v s="$(stat -c %s "$ko")" 'BEGIN { printf "%.2f", k * 1024 / s }')x the module's size"
 	rm -f "$work/$tag".*
 done
