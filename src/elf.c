@@ -446,6 +446,43 @@ int elf_reloc(const struct elf_file *elf, size_t s, size_t i, struct elf_reloc *
 	return 0;
 }
 
+size_t elf_reloc_batch(const struct elf_file *elf, size_t s, size_t first, size_t n,
+		       struct elf_reloc *out)
+{
+	const struct elf_section *rs = &elf->sections[s];
+	uint64_t limit = elf->sections[rs->info].size;
+	size_t count = elf_reloc_count(elf, s), entsize = reloc_entsize(elf, s), k;
+	bool rela = rs->type == SHT_RELA;
+
+	if (first >= count)
+		return 0;
+	if (n > count - first)
+		n = count - first;
+	for (k = 0; k < n; k++) {
+		const uint8_t *p = rs->data + (first + k) * entsize;
+		struct elf_reloc *r = &out[k];
+
+		if (elf->is64) {
+			uint64_t info = elf_read_uint(elf, p + 8, 8);
+
+			r->offset = elf_read_uint(elf, p, 8);
+			r->sym = (uint32_t)(info >> 32);
+			r->type = (uint32_t)info;
+			r->addend = rela ? (int64_t)elf_read_uint(elf, p + 16, 8) : 0;
+		} else {
+			uint32_t info = (uint32_t)elf_read_uint(elf, p + 4, 4);
+
+			r->offset = elf_read_uint(elf, p, 4);
+			r->sym = info >> 8;
+			r->type = info & 0xff;
+			r->addend = rela ? (int32_t)elf_read_uint(elf, p + 8, 4) : 0;
+		}
+		if (r->sym >= elf->nsymbols || r->offset > limit)
+			break;
+	}
+	return k;
+}
+
 const char *elf_machine_name(uint16_t machine)
 {
 	switch (machine) {

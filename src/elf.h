@@ -96,6 +96,13 @@ size_t elf_reloc_count(const struct elf_file *elf, size_t s);
  * or offset is out of range for its target section. */
 int elf_reloc(const struct elf_file *elf, size_t s, size_t i,
 	      struct elf_reloc *out);
+/* Decodes entries first, first+1, ... of section s into out[0..n), with
+ * the same checks as elf_reloc() but without logging, and stops before the
+ * first entry that fails them.  Returns how many were decoded (call
+ * elf_reloc() on the next one to have its fault reported).  For loops over
+ * hundreds of thousands of entries. */
+size_t elf_reloc_batch(const struct elf_file *elf, size_t s, size_t first, size_t n,
+		       struct elf_reloc *out);
 
 /* A short name for e_machine ("x86_64", "i386", "aarch64", ...). */
 const char *elf_machine_name(uint16_t machine);
