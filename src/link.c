@@ -329,52 +329,77 @@ static int compute_symbol_values(struct linker *lk)
 
 /* ---- Relocation --------------------------------------------------------- */
 
-int link_site(struct linker *lk, size_t relsec, size_t i, struct reloc_site *site)
+/* Fills *site from a decoded entry: where the field is, where it will
+ * run, and S. */
+static int fill_site(struct linker *lk, size_t relsec, size_t i, const struct elf_reloc *r,
+		     struct reloc_site *site)
 {
 	const struct elf_file *elf = lk->elf;
-	struct elf_reloc r;
 	const struct link_sec *t;
-	int err = elf_reloc(elf, relsec, i, &r);
 
-	if (err)
-		return err;
 	site->relsec = relsec;
 	site->index = i;
 	site->target = elf->sections[relsec].info;
-	site->type = r.type;
-	site->sym = r.sym;
-	site->offset = r.offset;
-	site->A = r.addend;
+	site->type = r->type;
+	site->sym = r->sym;
+	site->offset = r->offset;
+	site->A = r->addend;
 	t = &lk->secs[site->target];
-	site->P = t->addr + r.offset;
-	site->loc = lk->image + t->offset + r.offset;
-	site->room = t->size >= r.offset ? t->size - r.offset : 0;
-	site->S = lk->symval[r.sym];
-	if (t->type == SHT_NOBITS && lk->elf->sections[site->target].type == SHT_NOBITS)
+	site->P = t->addr + r->offset;
+	site->loc = lk->image + t->offset + r->offset;
+	site->room = t->size >= r->offset ? t->size - r->offset : 0;
+	site->S = lk->symval[r->sym];
+	if (t->type == SHT_NOBITS && elf->sections[site->target].type == SHT_NOBITS)
 		return link_reloc_error(lk, site, "relocation in a section without contents (NOBITS)");
-	if (lk->symlost[r.sym]) {
+	if (lk->symlost[r->sym]) {
 		struct elf_symbol s;
 
-		elf_symbol(elf, r.sym, &s);
+		elf_symbol(elf, r->sym, &s);
 		return link_reloc_error(lk, site, "the symbol is in section %s, which is not loaded",
 					elf->sections[s.shndx].name);
 	}
 	return 0;
 }
 
+int link_site(struct linker *lk, size_t relsec, size_t i, struct reloc_site *site)
+{
+	struct elf_reloc r;
+	int err = elf_reloc(lk->elf, relsec, i, &r);
+
+	return err ? err : fill_site(lk, relsec, i, &r, site);
+}
+
+/* Entries are decoded in batches: amdgpu has 320,000 of them, and one
+ * accessor call per field would cost more than applying them. */
+#define RELOC_BATCH 256
+
 int link_apply_section_in_order(struct linker *lk, size_t relsec)
 {
-	size_t n = elf_reloc_count(lk->elf, relsec);
+	size_t n = elf_reloc_count(lk->elf, relsec), i = 0;
+	struct elf_reloc batch[RELOC_BATCH];
 	int err = 0;
 
-	for (size_t i = 0; i < n; i++) {
-		struct reloc_site site;
-		int r = link_site(lk, relsec, i, &site);
+	while (i < n) {
+		size_t got = elf_reloc_batch(lk->elf, relsec, i, RELOC_BATCH, batch);
 
-		if (!r)
-			r = lk->arch->apply_one(lk, &site);
-		if (r && !err)
-			err = r;
+		for (size_t k = 0; k < got; k++) {
+			struct reloc_site site;
+			int r = fill_site(lk, relsec, i + k, &batch[k], &site);
+
+			if (!r)
+				r = lk->arch->apply_one(lk, &site);
+			if (r && !err)
+				err = r;
+		}
+		i += got;
+		if (got < RELOC_BATCH && i < n) {
+			/* a bad entry: elf_reloc() says what is wrong with it */
+			struct elf_reloc bad;
+			int r = elf_reloc(lk->elf, relsec, i++, &bad);
+
+			if (!err)
+				err = r ? r : -ENOEXEC;
+		}
 	}
 	return err;
 }

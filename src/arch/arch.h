@@ -19,7 +19,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <endian.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "elf.h"
 
@@ -134,11 +136,21 @@ const char *link_module_path(const struct linker *lk);
 const char *link_symbol_name(const struct linker *lk, uint32_t sym);
 
 /* Little-endian field access (every arch here is little-endian; a
- * big-endian arch adds its own pair). */
+ * big-endian arch adds its own pair).  The common widths without a byte
+ * loop: these run for every relocation. */
 static inline uint64_t get_le(const uint8_t *p, unsigned n)
 {
 	uint64_t v = 0;
+	uint32_t v4;
 
+	if (n == 8) {
+		memcpy(&v, p, 8);
+		return le64toh(v);
+	}
+	if (n == 4) {
+		memcpy(&v4, p, 4);
+		return le32toh(v4);
+	}
 	for (unsigned i = 0; i < n; i++)
 		v |= (uint64_t)p[i] << (8 * i);
 	return v;
@@ -146,6 +158,18 @@ static inline uint64_t get_le(const uint8_t *p, unsigned n)
 
 static inline void put_le(uint8_t *p, unsigned n, uint64_t v)
 {
+	if (n == 8) {
+		uint64_t x = htole64(v);
+
+		memcpy(p, &x, 8);
+		return;
+	}
+	if (n == 4) {
+		uint32_t x = htole32((uint32_t)v);
+
+		memcpy(p, &x, 4);
+		return;
+	}
 	for (unsigned i = 0; i < n; i++)
 		p[i] = (uint8_t)(v >> (8 * i));
 }

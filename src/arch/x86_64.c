@@ -37,10 +37,7 @@ static const char *x86_64_reloc_name(uint32_t type)
 
 static bool all_zero(const uint8_t *p, unsigned n)
 {
-	for (unsigned i = 0; i < n; i++)
-		if (p[i])
-			return false;
-	return true;
+	return get_le(p, n) == 0;
 }
 
 static int x86_64_apply_one(struct linker *lk, const struct reloc_site *site)
