@@ -9,6 +9,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,8 @@ const char *link_symbol_name(const struct linker *lk, uint32_t sym)
 	return s.name[0] ? s.name : "(unnamed)";
 }
 
+static pthread_mutex_t error_lock = PTHREAD_MUTEX_INITIALIZER;
+
 int link_reloc_error(struct linker *lk, const struct reloc_site *site, const char *fmt, ...)
 {
 	char msg[256], tname[32];
@@ -55,8 +58,11 @@ int link_reloc_error(struct linker *lk, const struct reloc_site *site, const cha
 	const char *sec = lk->elf ? lk->elf->sections[site->target].name : "?";
 	va_list ap;
 
-	if (++lk->errors > MAX_RELOC_ERRORS)
+	pthread_mutex_lock(&error_lock);	/* relocation may run on two threads */
+	if (++lk->errors > MAX_RELOC_ERRORS) {
+		pthread_mutex_unlock(&error_lock);
 		return -ENOEXEC;
+	}
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -66,6 +72,7 @@ int link_reloc_error(struct linker *lk, const struct reloc_site *site, const cha
 	}
 	log_error("%s: relocation %s at %s+0x%" PRIx64 " against %s: %s", path, name, sec,
 		  site->offset, link_symbol_name(lk, site->sym), msg);
+	pthread_mutex_unlock(&error_lock);
 	return -ENOEXEC;
 }
 
@@ -404,17 +411,18 @@ int link_apply_section_in_order(struct linker *lk, size_t relsec)
 	return err;
 }
 
-static int relocate(struct linker *lk)
+/* Which relocation sections to apply (the kernel skips those of unloaded
+ * sections), refusing the kinds the kernel refuses. */
+static int reloc_sections(struct linker *lk, size_t *list, size_t *n)
 {
 	const struct elf_file *elf = lk->elf;
-	int err = 0;
 
+	*n = 0;
 	for (size_t s = 1; s < elf->nsections; s++) {
 		const struct elf_section *rs = &elf->sections[s];
-		int r;
 
 		if (!elf_is_reloc_section(elf, s) || !lk->secs[rs->info].placed)
-			continue;	/* the kernel skips relocations of unloaded sections */
+			continue;
 		if (rs->flags & 0x00100000 /* SHF_RELA_LIVEPATCH */) {
 			log_error("%s: section %s holds livepatch relocations, which only the kernel can apply",
 				  lk->job->path, rs->name);
@@ -425,11 +433,102 @@ static int relocate(struct linker *lk)
 				  lk->job->path, rs->name, rs->type == SHT_REL ? "REL" : "RELA", lk->arch->name);
 			return -ENOEXEC;
 		}
-		r = lk->arch->apply_section ? lk->arch->apply_section(lk, s)
-					    : link_apply_section_in_order(lk, s);
+		list[(*n)++] = s;
+	}
+	return 0;
+}
+
+static int apply_sections(struct linker *lk, const size_t *list, size_t n)
+{
+	int err = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		int r = lk->arch->apply_section ? lk->arch->apply_section(lk, list[k])
+						: link_apply_section_in_order(lk, list[k]);
+
 		if (r && !err)
 			err = r;
 	}
+	return err;
+}
+
+/* Below this many entries a second thread costs more than it saves. */
+#define PARALLEL_RELOCS 65536
+
+struct reloc_half {
+	struct linker *lk;
+	size_t *list, n;
+	int err;
+};
+
+static void *apply_half(void *arg)
+{
+	struct reloc_half *h = arg;
+
+	h->err = apply_sections(h->lk, h->list, h->n);
+	return NULL;
+}
+
+/* Large modules on an architecture whose entries are independent (no
+ * apply_section hook, so no PLT state) are relocated by two threads, each
+ * taking whole target sections, so no field is ever touched by both.  The
+ * split balances entry counts greedily. */
+static int apply_parallel(struct linker *lk, size_t *list, size_t n)
+{
+	const struct elf_file *elf = lk->elf;
+	struct reloc_half h[2] = { { lk, NULL, 0, 0 }, { lk, NULL, 0, 0 } };
+	size_t load[2] = { 0, 0 }, total = 0;
+	pthread_t t;
+	int err;
+
+	for (size_t k = 0; k < n; k++)
+		total += elf_reloc_count(elf, list[k]);
+	if (lk->arch->apply_section || total < PARALLEL_RELOCS || n < 2)
+		return apply_sections(lk, list, n);
+	h[0].list = malloc(n * sizeof(size_t));
+	h[1].list = malloc(n * sizeof(size_t));
+	if (!h[0].list || !h[1].list) {
+		free(h[0].list);
+		free(h[1].list);
+		return apply_sections(lk, list, n);
+	}
+	for (size_t k = 0; k < n; k++) {
+		/* sections patching one target stay together */
+		int side = load[1] < load[0];
+
+		for (size_t j = 0; j < h[0].n; j++)
+			if (elf->sections[h[0].list[j]].info == elf->sections[list[k]].info)
+				side = 0;
+		for (size_t j = 0; j < h[1].n; j++)
+			if (elf->sections[h[1].list[j]].info == elf->sections[list[k]].info)
+				side = 1;
+		h[side].list[h[side].n++] = list[k];
+		load[side] += elf_reloc_count(elf, list[k]);
+	}
+	if (pthread_create(&t, NULL, apply_half, &h[1]) != 0) {
+		h[1].err = apply_sections(lk, h[1].list, h[1].n);
+		apply_half(&h[0]);
+	} else {
+		apply_half(&h[0]);
+		pthread_join(t, NULL);
+	}
+	err = h[0].err ? h[0].err : h[1].err;
+	free(h[0].list);
+	free(h[1].list);
+	return err;
+}
+
+static int relocate(struct linker *lk)
+{
+	size_t *list = malloc(lk->elf->nsections * sizeof(*list)), n;
+	int err;
+
+	if (!list)
+		return -ENOMEM;
+	err = reloc_sections(lk, list, &n);
+	if (!err)
+		err = apply_parallel(lk, list, n);
+	free(list);
 	if (lk->errors > MAX_RELOC_ERRORS)
 		log_error("%s: %u more relocation errors not shown", lk->job->path,
 			  lk->errors - MAX_RELOC_ERRORS);
