@@ -8,7 +8,8 @@
 # each section where our map says and defines each kernel symbol as the
 # symbol file does, convert with objcopy -O binary, and compare byte for
 # byte (our blob may run on past ld's output only with zeros: NOBITS
-# sections at the end).  Prints PASS:/FAIL: per module; SKIP: when GNU ld
+# sections at the end), and check that every symbol of GNU ld's output is
+# where our load map puts it.  Prints PASS:/FAIL: per module; SKIP: when GNU ld
 # itself cannot link the module.  $LINKER overrides the linker under test.
 set -u
 arch=$1; dir=$2; shift 2
@@ -53,7 +54,12 @@ for ko in "$@"; do
 		echo "FAIL: $arch $name: differs from GNU ld at $(cmp -n "$n" "$work/ld.bin" "$work/ours.bin" | awk '{ print $5 }' | tr -d ,)"
 	elif [ "$(tail -c +"$((n + 1))" "$work/ours.bin" | tr -d '\000' | wc -c)" -ne 0 ]; then
 		echo "FAIL: $arch $name: non-zero bytes past GNU ld's image"
+	elif ! nm "$work/ld.elf" 2>/dev/null | awk '
+		NR == FNR { if (seen) map[$1 " " $3] = 1; if ($1 == "Symbols:") seen = 1; next }
+		NF == 3 && $2 !~ /^[UuwvN]$/ && !(($1 " " $3) in map) { print $1, $3; bad = 1; exit }
+		END { exit bad }' "$work/map" - > "$work/nmbad"; then
+		echo "FAIL: $arch $name: GNU ld puts symbol $(cat "$work/nmbad") where our map does not"
 	else
-		echo "PASS: $arch $name: $m bytes identical to GNU ld"
+		echo "PASS: $arch $name: $m bytes identical to GNU ld, every symbol where the map says"
 	fi
 done
