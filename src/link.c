@@ -124,8 +124,10 @@ static int load_symbols(const struct link_job *job, struct ksym_table *kt)
 		r = ksyms_load_default(kt, job->sysfs_root, job->release);
 	for (size_t i = 0; i < job->nsymbol_files && r == 0; i++)
 		r = ksyms_load_file(kt, job->symbol_files[i]);
-	if (r == 0)
+	if (r == 0) {
 		ksyms_finish(kt);
+		r = ksyms_detach(kt);
+	}
 	return r;
 }
 
