@@ -34,7 +34,14 @@ headers=$(echo "$image" | sed 's/^linux-image-/linux-headers-/')
 suffix=
 [ "$arch" = "$native" ] || suffix=":$arch"
 mkdir -p "$dir/debs" "$dir/root"
-(cd "$dir/debs" && apt-get download -q "$image$suffix" "$headers$suffix" >&2)
+# the archive is sometimes mid-sync: retry, refreshing the indexes between tries
+tries=0
+until (cd "$dir/debs" && apt-get download -q "$image$suffix" "$headers$suffix" >&2); do
+	tries=$((tries + 1))
+	[ $tries -lt 3 ] || { echo "fetch.sh: cannot download $image$suffix" >&2; exit 1; }
+	sleep 5
+	apt-get update -q >&2 || true
+done
 for d in "$dir"/debs/*.deb; do
 	dpkg-deb -x "$d" "$dir/root"
 done
