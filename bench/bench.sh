@@ -130,19 +130,33 @@ if [ -n "$all" ]; then
 		i=$((i + 1)); prepare "$ko" "m$i" 2> /dev/null || true
 	done < "$work/list"
 	n=$i
-	t0=$(now); i=0
-	while read -r ko; do i=$((i + 1)); ours "$ko" "$work/out.bin" > /dev/null 2>&1 || true; done < "$work/list"
-	t_ours=$((($(now) - t0) / 1000))
-	t0=$(now); i=0
-	while [ $i -lt "$n" ]; do i=$((i + 1)); bfd "m$i" "$work/out.elf" || true; done
-	t_bfd=$((($(now) - t0) / 1000))
-	t_lld=0
+	# each linker over the package, wall time and (with perf) CPU time
+	cat > "$work/ours.sh" <<EOS
+while read -r ko; do "$insmod" -n -O "$work/out.bin" --kernel-symbols="$syms" --kernel-symbols="$dir/Module.symvers" --kernel-release="$release" --base=$base "\$ko" > /dev/null 2>&1; done < "$work/list"
+EOS
+	cat > "$work/bfd.sh" <<EOS
+i=0; while [ \$i -lt $n ]; do i=\$((i + 1)); ld.bfd -o "$work/out.elf" -T "$work/m\$i.ld" --no-relax -e 0 "$work/m\$i.o" > /dev/null 2>&1; done
+EOS
+	cat > "$work/lld.sh" <<EOS
+i=0; while [ \$i -lt $n ]; do i=\$((i + 1)); ld.lld -o "$work/out.elf" -T "$work/m\$i.lld" -e 0 "$work/m\$i.o" > /dev/null 2>&1; done
+EOS
+	package() {	# package SCRIPT: "WALL_MS CPU_MS"
+		t0=$(now)
+		if command -v perf > /dev/null; then
+			c=$(perf stat -x, -e task-clock -- sh "$1" 2>&1 > /dev/null | awk -F, '/task-clock/ { printf "%d", $1 }')
+		else
+			sh "$1"; c=-
+		fi
+		echo "$((($(now) - t0) / 1000000)) $c"
+	}
+	set -- $(package "$work/ours.sh"); w_ours=$1; c_ours=$2
+	set -- $(package "$work/bfd.sh"); w_bfd=$1; c_bfd=$2
+	w_lld=0; c_lld=-
 	if [ -n "$have_lld" ]; then
-		t0=$(now); i=0
-		while [ $i -lt "$n" ]; do i=$((i + 1)); lld "m$i" "$work/out.elf" || true; done
-		t_lld=$((($(now) - t0) / 1000))
+		set -- $(package "$work/lld.sh"); w_lld=$1; c_lld=$2
 	fi
-	best=$t_bfd; [ "$t_lld" -gt 0 ] && [ "$t_lld" -lt "$best" ] && best=$t_lld
-	echo "whole package ($n modules, one run each): insmod $((t_ours / 1000)) ms, ld.bfd $((t_bfd / 1000)) ms, ld.lld $((t_lld / 1000)) ms;" \
-	     "insmod $(ratio "$t_ours" "$t_bfd")x faster than ld.bfd, $(ratio "$t_ours" "$t_lld")x than ld.lld, $(ratio "$t_ours" "$best")x than the faster"
+	echo "whole package ($n modules, one run each): wall insmod $w_ours ms, ld.bfd $w_bfd ms, ld.lld $w_lld ms;" \
+	     "CPU insmod $c_ours ms, ld.bfd $c_bfd ms, ld.lld $c_lld ms"
+	echo "whole package: insmod $(ratio "$w_ours" "$w_bfd")x faster than ld.bfd, $(ratio "$w_ours" "$w_lld")x than ld.lld (wall);" \
+	     "$(ratio "$c_ours" "$c_bfd")x and $(ratio "$c_ours" "$c_lld")x (CPU)"
 fi
