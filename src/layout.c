@@ -229,5 +229,17 @@ int link_loaded_addresses(struct linker *lk, const char *root, const char *name)
 		log_error("%s/sys/module/%s/sections: every address reads as zero: run as root", root, name);
 		return -EPERM;
 	}
+	/* the .init part where the kernel put it (arm64 picks the PLT by it) */
+	lk->init_start = lk->init_end = 0;
+	for (size_t i = 1; i < elf->nsections; i++) {
+		const struct link_sec *s = &lk->secs[i];
+
+		if (!s->placed || !s->init || !s->addr)
+			continue;
+		if (!lk->init_start || s->addr < lk->init_start)
+			lk->init_start = s->addr;
+		if (s->addr + s->size > lk->init_end)
+			lk->init_end = s->addr + s->size;
+	}
 	return 0;
 }
