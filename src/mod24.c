@@ -1,0 +1,663 @@
+/* Linking a 2.0/2.4-era module, in the original insmod's order of steps
+ * (modutils 2.4 insmod_main): kernel symbols, version check, symbol
+ * resolution, the module header, commons, parameters, ksymoops symbols,
+ * exports and dependencies, archdata and kallsyms; then (unless -p) the
+ * layout, an address (create_module, or the dry-run base), relocation,
+ * the header's final fields, the map and blob, and init_module. */
+#include "mod24-int.h"
+#include "insmod.h"
+#include "link-int.h"
+#include "log.h"
+#include "modinfo.h"
+#include "params24.h"
+#include "snapshot.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+/* The original compared this many characters of the version strings. */
+#define STRVERSIONLEN 32
+/* 2.4 struct module flags */
+#define NEW_MOD_AUTOCLEAN 4
+
+/* ---- Recognising and naming ------------------------------------------- */
+
+/* A defined symbol of this name in the file, or 0. */
+static size_t file_symbol(const struct elf_file *elf, const char *name)
+{
+	for (size_t i = 1; i < elf->nsymbols; i++) {
+		struct elf_symbol s;
+
+		elf_symbol(elf, i, &s);
+		if (s.shndx != SHN_UNDEF && strcmp(s.name, name) == 0)
+			return i;
+	}
+	return 0;
+}
+
+bool mod24_is_old_object(const struct elf_file *elf)
+{
+	struct modinfo_value v;
+
+	if (elf->this_module)
+		return false;
+	return modinfo_get(elf, "kernel_version", &v) || file_symbol(elf, "kernel_version") ||
+	       file_symbol(elf, "__module_kernel_version");
+}
+
+char *mod24_default_name(const char *arg)
+{
+	const char *base = strrchr(arg, '/');
+	size_t len;
+
+	base = base ? base + 1 : arg;
+	len = strlen(base);
+	if (len > 2 && strcmp(base + len - 2, ".o") == 0)
+		len -= 2;
+	else if (len > 4 && strcmp(base + len - 4, ".mod") == 0)
+		len -= 4;
+	else if (len > 5 && strcmp(base + len - 5, ".o.gz") == 0)
+		len -= 5;
+	return strndup(base, len);
+}
+
+/* ---- One run ------------------------------------------------------------- */
+
+struct run24 {
+	const struct mod24_job *job;
+	struct k24_table kernel;
+	struct obj24 obj;
+	char mversion[STRVERSIONLEN + 1];	/* the module's kernel_version */
+	bool typed;				/* it has .modinfo kernel_version= */
+	bool gpl;
+	int errors;				/* counted, as the original's error() did */
+	char prefix[256];
+};
+
+/* The kernel version the module was built for: .modinfo (2.1+), or the
+ * string a kernel_version symbol points at (2.0). */
+static int module_version(struct run24 *r)
+{
+	const struct elf_file *elf = r->job->elf;
+	struct modinfo_value v;
+	size_t sym;
+
+	r->typed = modinfo_get(elf, "kernel_version", &v);
+	if (!r->typed) {
+		struct elf_symbol s;
+		const struct elf_section *sec;
+
+		sym = file_symbol(elf, "kernel_version");
+		if (!sym)
+			sym = file_symbol(elf, "__module_kernel_version");
+		if (sym)
+			elf_symbol(elf, sym, &s);
+		sec = sym && s.shndx < elf->nsections ? &elf->sections[s.shndx] : NULL;
+		if (!sec || !sec->data || s.value >= sec->size)
+			return -1;
+		v.str = (const char *)sec->data + s.value;
+		v.len = strnlen(v.str, (size_t)(sec->size - s.value));
+	}
+	snprintf(r->mversion, sizeof(r->mversion), "%.*s", (int)(v.len < STRVERSIONLEN ? v.len : STRVERSIONLEN),
+		 v.str);
+	return sv24_version_code(v.str, v.len);
+}
+
+/* Symbol versions: the kernel says with Using_Versions, the module with
+ * using_checksums= (2.1+) or a Using_Versions symbol (2.0). */
+static bool module_checksummed(const struct run24 *r)
+{
+	struct modinfo_value v;
+
+	if (!r->typed)
+		return file_symbol(r->job->elf, "Using_Versions") != 0;
+	return modinfo_get(r->job->elf, "using_checksums", &v) && v.len && v.str[0] >= '1' && v.str[0] <= '9';
+}
+
+static bool kernel_checksummed(const struct run24 *r)
+{
+	uint64_t v = 0;
+
+	return k24_value(&r->kernel, "Using_Versions", &v) && v != 0;
+}
+
+/* The version strings must agree unless both sides have symbol versions
+ * (then the CRCs decide); -f makes a mismatch a warning. */
+static int check_versions(struct run24 *r, bool m_crcs, bool k_crcs)
+{
+	const struct mod24_job *job = r->job;
+
+	if ((m_crcs && k_crcs) || strncmp(job->release, r->mversion, STRVERSIONLEN) == 0)
+		return 0;
+	if (job->force) {
+		log_warn("kernel-module version mismatch\n\t%s was compiled for kernel version %s\n"
+			 "\twhile this kernel is version %s", job->path, r->mversion, job->release);
+		return 0;
+	}
+	log_complaint("%s: kernel-module version mismatch\n\t%s was compiled for kernel version %s\n"
+		      "\twhile this kernel is version %s.", job->path, job->path, r->mversion, job->release);
+	return -ENOEXEC;
+}
+
+/* -P, else the prefix in the kernel's get_module_symbol_R<prefix><crc>,
+ * else (a running kernel only) "smp_" for an SMP kernel. */
+static const char *version_prefix(struct run24 *r)
+{
+	struct utsname u;
+	const char *p;
+
+	if (r->job->prefix)
+		return r->job->prefix;
+	for (size_t i = 0; i < r->kernel.nsyms; i++)
+		if (sv24_prefix_from(r->kernel.syms[i].name, r->prefix, sizeof(r->prefix)))
+			return r->prefix;
+	if (r->kernel.from_kernel && uname(&u) == 0 && (p = strchr(u.version, ' ')) && strncmp(p + 1, "SMP ", 4) == 0)
+		return "smp_";
+	return "";
+}
+
+static int kernel_symbols(struct run24 *r)
+{
+	const struct mod24_job *job = r->job;
+	char path[PATH_MAX];
+	const char *files[1] = { path };
+	int err;
+
+	if (job->nsymbol_files && !job->load)
+		return k24_load_files(&r->kernel, job->symbol_files, job->nsymbol_files);
+	err = k24_query_kernel(&r->kernel);
+	if (err != -ENOSYS)
+		return err;
+	snprintf(path, sizeof(path), "%s/proc/ksyms", job->root ? job->root : "");
+	if (access(path, R_OK) == 0)
+		return k24_load_files(&r->kernel, files, 1);
+	log_error("%s: no 2.4 kernel to take symbols from (no query_module, no %s): "
+		  "give a 2.4 /proc/ksyms with --kernel-symbols=FILE", job->path, path);
+	return -ENOENT;
+}
+
+/* ---- Before the layout ------------------------------------------------- */
+
+static bool license_is_gpl(const struct elf_file *elf)
+{
+	static const char *const ok[] = { "GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL",
+					  "Dual MPL/GPL" };
+	struct modinfo_value v;
+
+	if (!modinfo_get(elf, "license", &v))
+		return false;
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		if (strlen(ok[i]) == v.len && memcmp(ok[i], v.str, v.len) == 0)
+			return true;
+	return false;
+}
+
+/* add_kernel_symbols(): every kernel or module export whose name the
+ * module uses (non-locally) becomes that symbol's value, unless the module
+ * defines it itself (a weak or common definition gives way).  Modules
+ * come first.  GPLONLY_ names are for GPL-compatible modules only. */
+static bool resolve_kernel(struct run24 *r)
+{
+	struct obj24 *o = &r->obj;
+	bool gplonly_seen = false;
+
+	for (size_t i = 0; i < r->kernel.nsyms; i++) {
+		const struct k24_symbol *k = &r->kernel.syms[i];
+		const char *name = k->name;
+		struct sym24 *s;
+		long x;
+
+		if (strncmp(name, "GPLONLY_", 8) == 0) {
+			gplonly_seen = true;
+			if (!r->gpl)
+				continue;
+			name += 8;
+		}
+		x = obj24_find(o, name);
+		if (x < 0 || o->syms[x].bind == STB_LOCAL)
+			continue;
+		s = &o->syms[x];
+		if (s->where != SYM24_UNDEF && s->bind != STB_WEAK && s->where != SYM24_COMMON)
+			continue;	/* the module's own definition wins */
+		s->where = SYM24_EXTERNAL;
+		s->value = k->value;
+		s->bind = STB_GLOBAL;
+		s->provider = k->module;
+		if (k->module >= 0)
+			r->kernel.mods[k->module].used = true;
+	}
+	return gplonly_seen;
+}
+
+/* The module header (.this, first in the image) and __this_module. */
+static int create_this_module(struct run24 *r)
+{
+	struct obj24 *o = &r->obj;
+	long sec = obj24_create_section(o, ".this", o->ptr, 22 * (uint64_t)o->ptr + 8, SHF_WRITE, true);
+	long sym;
+
+	if (sec < 0)
+		return (int)sec;
+	o->this_sec = (size_t)sec;
+	sym = obj24_add_symbol(o, "__this_module", STB_LOCAL, (size_t)sec, 0);
+	if (sym < 0)
+		return (int)sym;
+	o->syms[sym].type = STT_OBJECT;
+	o->syms[sym].size = o->secs[sec].size;
+	return obj24_string_patch(o, (size_t)sec, 2 * (uint64_t)o->ptr, r->job->name, strlen(r->job->name));
+}
+
+static int check_undefined(struct run24 *r, bool gplonly_seen)
+{
+	struct obj24 *o = &r->obj;
+	int unresolved = 0;
+
+	for (size_t i = 1; i < o->nsyms; i++) {
+		struct sym24 *s = &o->syms[i];
+
+		if (!s->listed || s->where != SYM24_UNDEF)
+			continue;
+		if (s->bind == STB_WEAK) {
+			s->where = SYM24_ABS;
+			s->value = 0;
+		} else if (s->referenced) {
+			log_complaint("%s: unresolved symbol %s", r->job->path, s->name);
+			unresolved++;
+		}
+	}
+	if (unresolved && !r->gpl)
+		log_complaint("\nHint: You are trying to load a module without a GPL compatible license\n"
+			      "      and it has unresolved symbols.  %s", gplonly_seen
+			      ? "The module may be trying to access\n      GPLONLY symbols but the problem is more likely to be a coding or\n      user error.  Contact the module supplier for assistance, only they\n      can help you.\n"
+			      : "Contact the module supplier for\n      assistance, only they can help you.\n");
+	return unresolved ? -ENOENT : 0;
+}
+
+/* Callbacks for params24.c. */
+static bool p_modinfo(void *ctx, const char *key, const char **value, size_t *len)
+{
+	struct run24 *r = ctx;
+	struct modinfo_value v;
+
+	if (!modinfo_get(r->job->elf, key, &v))
+		return false;
+	*value = v.str;
+	*len = v.len;
+	return true;
+}
+
+static bool p_find_var(void *ctx, const char *name, struct params24_var *out)
+{
+	struct run24 *r = ctx;
+	long x = obj24_find(&r->obj, name);
+	const struct sym24 *s = x >= 0 ? &r->obj.syms[x] : NULL;
+	const struct sec24 *sec = s && s->where == SYM24_SECTION ? &r->obj.secs[s->sec] : NULL;
+
+	if (!sec || !sec->data || s->value > sec->size)
+		return false;
+	*out = (struct params24_var){ sec->data + s->value, sec->size - s->value, s->size, s->sec, s->value };
+	return true;
+}
+
+static int p_string_patch(void *ctx, struct params24_var *var, uint64_t at, const char *s)
+{
+	struct run24 *r = ctx;
+	int err = obj24_string_patch(&r->obj, var->sec, var->offset + at, s, strlen(s));
+
+	var->data = r->obj.secs[var->sec].data + var->offset;	/* .kstrtab may have moved */
+	return err;
+}
+
+static int parameters(struct run24 *r)
+{
+	const struct elf_file *elf = r->job->elf;
+	struct params24_env env = {
+		.path = r->job->path, .typed = r->typed, .is64 = elf->is64, .big_endian = elf->big_endian,
+		.ops = { r, p_modinfo, p_find_var, p_string_patch },
+	};
+	const struct elf_section *mi = elf->modinfo ? &elf->sections[elf->modinfo] : NULL;
+
+	if (r->typed && mi && mi->data)
+		r->errors += params24_check_decls(&env, (const char *)mi->data, (size_t)mi->size);
+	return params24_apply(&env, r->job->params, r->job->nparams);
+}
+
+/* init_module, cleanup_module and kernel_version are nobody else's. */
+static void hide_special_symbols(struct obj24 *o)
+{
+	static const char *const specials[] = { "cleanup_module", "init_module", "kernel_version" };
+
+	for (size_t i = 0; i < sizeof(specials) / sizeof(specials[0]); i++) {
+		long x = obj24_find(o, specials[i]);
+
+		if (x >= 0)
+			o->syms[x].bind = STB_LOCAL;
+	}
+}
+
+static int ksymoops_symbols(struct run24 *r, int version)
+{
+	const struct mod24_job *job = r->job;
+	char *real = realpath(job->path, NULL);
+	struct ksymoops24 k = { job->name, real ? real : job->path, job->mtime, version,
+				obj24_section(&r->obj, "__ksymtab") || !job->export_all };
+	int err;
+
+	if (!real) {
+		log_error("%s: cannot get realpath for %s", job->path, job->path);
+		r->errors++;
+	}
+	err = ksymoops24_add(&r->obj, &k);
+	free(real);
+	return err;
+}
+
+/* create_module_ksymtab(): a struct module_ref { dep, ref, next_ref } per
+ * module used, and with -X (the default) every external symbol exported
+ * when the module has no export table of its own. */
+static int references_and_exports(struct run24 *r)
+{
+	struct obj24 *o = &r->obj;
+	size_t used = 0, k = 0;
+	long self = obj24_find(o, "__this_module");
+	int err = 0;
+
+	for (size_t i = 0; i < r->kernel.nmods; i++)
+		used += r->kernel.mods[i].used;
+	if (used) {
+		long sec = obj24_create_section(o, ".kmodtab", o->ptr, 3 * (uint64_t)o->ptr * used, 0, false);
+
+		if (sec < 0)
+			return (int)sec;
+		for (size_t i = 0; i < r->kernel.nmods && !err; i++) {
+			if (!r->kernel.mods[i].used)
+				continue;
+			if (!r->kernel.mods[i].addr)
+				log_verbose("%s: the address of module %s is not known: its reference says 0",
+					    r->job->path, r->kernel.mods[i].name);
+			obj24_put(o, o->secs[sec].data + k * 3 * o->ptr, o->ptr, r->kernel.mods[i].addr);
+			err = obj24_symbol_patch(o, (size_t)sec, k * 3 * o->ptr + o->ptr, (size_t)self);
+			k++;
+		}
+	}
+	if (err || !r->job->export_all || obj24_section(o, "__ksymtab"))
+		return err;
+	for (size_t i = 1; i < o->nsyms && !err; i++) {
+		const struct sym24 *s = &o->syms[i];
+
+		if (s->listed && s->bind != STB_LOCAL &&
+		    (s->where == SYM24_ABS || (s->where == SYM24_SECTION && o->secs[s->sec].alloc)))
+			err = ksymtab24_add(o, i);
+	}
+	return err;
+}
+
+/* The kernel keeps kallsyms (it exports __start___kallsyms before
+ * __stop___kallsyms), or -S asks for them anyway. */
+static bool want_kallsyms(const struct run24 *r)
+{
+	uint64_t start = 0, stop = 0;
+
+	for (size_t i = 0; i < r->kernel.nsyms; i++) {
+		const char *n = r->kernel.syms[i].name;
+
+		if (strcmp(n, "__start___kallsyms") == 0 || strncmp(n, "__start___kallsyms_R", 20) == 0)
+			start = r->kernel.syms[i].value;
+		else if (strcmp(n, "__stop___kallsyms") == 0 || strncmp(n, "__stop___kallsyms_R", 19) == 0)
+			stop = r->kernel.syms[i].value;
+	}
+	return start < stop || r->job->kallsyms;
+}
+
+static long section_or_new(struct obj24 *o, const char *name, uint64_t align)
+{
+	size_t sec = obj24_section(o, name);
+
+	return sec && o->secs[sec].alloc ? (long)sec : obj24_create_section(o, name, align, 0, 0, false);
+}
+
+/* Everything the original did before it knew the module's size. */
+static int prepare(struct run24 *r, int version)
+{
+	struct obj24 *o = &r->obj;
+	bool gplonly_seen;
+	int err;
+
+	r->gpl = license_is_gpl(r->job->elf);
+	gplonly_seen = resolve_kernel(r);
+	err = create_this_module(r);
+	if (!err)
+		err = obj24_mark_referenced(o);
+	if (!err)
+		err = check_undefined(r, gplonly_seen);
+	if (!err)
+		err = obj24_allocate_commons(o);
+	if (!err)
+		err = parameters(r);
+	if (err)
+		return err;
+	hide_special_symbols(o);
+	if (r->job->ksymoops)
+		err = ksymoops_symbols(r, version);
+	if (!err)
+		err = references_and_exports(r);
+	if (!err)
+		err = (int)section_or_new(o, "__archdata", 16);	/* empty on i386 and x86_64 */
+	if (err >= 0 && want_kallsyms(r)) {
+		long sec = section_or_new(o, "__kallsyms", 0);
+
+		err = sec < 0 ? (int)sec : kallsyms24_fill(o, (size_t)sec);
+	}
+	if (err < 0)
+		return err;
+	return r->errors ? -EINVAL : 0;
+}
+
+/* ---- After the layout -------------------------------------------------- */
+
+static void put_field(const struct obj24 *o, uint8_t *h, unsigned index, uint64_t v)
+{
+	/* 6 longs, then two unsigned ints (nsyms, ndeps), then longs */
+	obj24_put(o, h + index * o->ptr + (index >= 6 ? 8 : 0), o->ptr, v);
+}
+
+static void put_range(const struct obj24 *o, uint8_t *h, unsigned index, const char *name)
+{
+	size_t sec = obj24_section(o, name);
+
+	if (sec && o->secs[sec].alloc && o->secs[sec].size) {
+		put_field(o, h, index, o->secs[sec].addr);
+		put_field(o, h, index + 1, o->secs[sec].addr + o->secs[sec].size);
+	}
+}
+
+/* init_module(): struct module as a 2.4 kernel reads it. */
+static void fill_header(const struct run24 *r, uint8_t *image)
+{
+	const struct obj24 *o = &r->obj;
+	uint8_t *h = image + (o->secs[o->this_sec].addr - o->base);
+	size_t ksymtab = obj24_section(o, "__ksymtab"), kmodtab = obj24_section(o, ".kmodtab");
+	uint64_t runsize = 0;
+
+	put_field(o, h, 0, o->secs[o->this_sec].size);			/* size_of_struct */
+	put_field(o, h, 3, o->image_size);				/* size */
+	put_field(o, h, 5, r->job->autoclean ? NEW_MOD_AUTOCLEAN : 0);	/* flags */
+	if (ksymtab && o->secs[ksymtab].alloc && o->secs[ksymtab].size) {
+		put_field(o, h, 6, o->secs[ksymtab].addr);
+		obj24_put(o, h + 6 * o->ptr, 4, o->secs[ksymtab].size / (2 * o->ptr));
+	}
+	if (kmodtab && o->secs[kmodtab].created) {
+		put_field(o, h, 7, o->secs[kmodtab].addr);
+		obj24_put(o, h + 6 * o->ptr + 4, 4, o->secs[kmodtab].size / (3 * o->ptr));
+	}
+	put_field(o, h, 9, obj24_final_value(o, obj24_find(o, "init_module")));
+	put_field(o, h, 10, obj24_final_value(o, obj24_find(o, "cleanup_module")));
+	put_range(o, h, 11, "__ex_table");
+	for (size_t i = 1; i < o->nsecs; i++)
+		if (o->secs[i].alloc && (strcmp(o->secs[i].name, ".text.init") == 0 ||
+					 strcmp(o->secs[i].name, ".data.init") == 0) &&
+		    (!runsize || o->secs[i].addr - o->base < runsize))
+			runsize = o->secs[i].addr - o->base;
+	put_field(o, h, 16, runsize);
+	put_range(o, h, 17, "__kallsyms");
+	put_range(o, h, 19, "__archdata");
+}
+
+/* kallsyms again, at the final addresses, into the image. */
+static int final_kallsyms(struct run24 *r, uint8_t *image)
+{
+	struct obj24 *o = &r->obj;
+	size_t sec = obj24_section(o, "__kallsyms");
+	uint64_t size;
+	int err;
+
+	if (!sec || !o->secs[sec].alloc || !o->secs[sec].size)
+		return 0;
+	size = o->secs[sec].size;
+	err = kallsyms24_fill(o, sec);
+	if (!err && o->secs[sec].size != size)
+		err = -EIO;	/* cannot happen: the same symbols, the same names */
+	if (!err)
+		memcpy(image + (o->secs[sec].addr - o->base), o->secs[sec].data, (size_t)size);
+	return err;
+}
+
+static int place_and_relocate(struct run24 *r, uint8_t **image)
+{
+	const struct mod24_job *job = r->job;
+	struct obj24 *o = &r->obj;
+	uint64_t size = obj24_layout(o), base = job->base;
+	int err;
+
+	if (size > ((uint64_t)1 << 30)) {
+		log_error("%s: the module's sections add up to %" PRIu64 " bytes, more than 1 GiB", job->path, size);
+		return -ENOEXEC;
+	}
+	if (job->load && (err = load24_create(job->name, size, job->lock, &base)))
+		return err;
+	*image = obj24_image(o);
+	if (!*image)
+		return -ENOMEM;
+	err = obj24_relocate(o, base, *image);
+	if (!err)
+		err = final_kallsyms(r, *image);
+	if (!err)
+		fill_header(r, *image);
+	return err;
+}
+
+static int finish(struct run24 *r)
+{
+	const struct mod24_job *job = r->job;
+	uint8_t *image = NULL;
+	int err = place_and_relocate(r, &image);
+
+	if (!err && job->map)
+		err = obj24_print_map(&r->obj);
+	if (!err && job->blob)
+		err = link_write_blob(job->blob, image, (size_t)r->obj.image_size);
+	if (!err && job->load)
+		err = load24_init(job->name, image);
+	if (err && job->load && err != LOAD24_EXISTS)
+		load24_delete(job->name);
+	free(image);
+	return err == LOAD24_EXISTS ? 0 : err;
+}
+
+static int link_steps(struct run24 *r)
+{
+	const struct mod24_job *job = r->job;
+	int version, err;
+	bool m_crcs, k_crcs;
+	struct sv24 sv;
+
+	err = kernel_symbols(r);
+	if (err)
+		return err;
+	if (job->load && (err = load24_check_name(&r->kernel, job->name, job->lock)))
+		return err > 0 ? 0 : err;
+	version = module_version(r);
+	if (version == -1) {
+		log_error("%s: couldn't find the kernel version the module was compiled for", job->path);
+		return -ENOEXEC;
+	}
+	m_crcs = module_checksummed(r);
+	k_crcs = kernel_checksummed(r);
+	if ((err = check_versions(r, m_crcs, k_crcs)))
+		return err;
+	sv = (struct sv24){ m_crcs != k_crcs, version_prefix(r), 0 };
+	sv.plen = strlen(sv.prefix);
+	log_verbose("Symbol version prefix '%s'", sv.prefix);
+	err = obj24_load(&r->obj, job->elf, job->path, &sv);
+	if (!err)
+		err = prepare(r, version);
+	if (err || job->probe)
+		return err;
+	return finish(r);
+}
+
+int mod24_link(const struct mod24_job *job)
+{
+	struct run24 *r = calloc(1, sizeof(*r));
+	int err;
+
+	if (!r)
+		return -ENOMEM;
+	r->job = job;
+	k24_init(&r->kernel);
+	if (!arch_for_machine(job->elf->machine) || (job->elf->machine != EM_386 && job->elf->machine != EM_X86_64)) {
+		log_error("%s: 2.4-era modules are linked for i386 and x86_64 only, not %s", job->path,
+			  elf_machine_name(job->elf->machine));
+		err = -ENOEXEC;
+	} else {
+		err = link_steps(r);
+	}
+	if (err == -ENOMEM)
+		log_error("%s: out of memory", job->path);
+	obj24_release(&r->obj);
+	k24_release(&r->kernel);
+	free(r);
+	return err;
+}
+
+/* ---- From main.c ---------------------------------------------------------- */
+
+int mod24_main(struct insmod_ctx *c)
+{
+	const struct insmod_opts *o = c->opts;
+	bool dry = o->noload || o->probe;
+	struct mod24_job job;
+	int r;
+
+	c->name = o->name ? strdup(o->name) : mod24_default_name(o->module);
+	if (!c->name)
+		return -ENOMEM;
+	if (!dry && !load24_kernel_present()) {
+		log_error("%s: a module for Linux 2.4 or older (an object file without struct module); this kernel "
+			  "has no query_module(2) and loads only 2.6+ modules (use -n, -m or -O to link it in user space)",
+			  c->found.path);
+		return -ENOEXEC;
+	}
+	if (!dry && (r = check_architecture(c)))
+		return r;
+	job = (struct mod24_job){
+		.path = c->found.path, .elf = &c->elf, .name = c->name, .release = c->release,
+		.mtime = (long long)c->file.st.st_mtime, .symbol_files = o->symbol_files,
+		.nsymbol_files = o->nsymbol_files, .root = c->root, .params = o->params, .nparams = o->nparams,
+		.load = !dry, .probe = o->probe, .map = o->map, .blob = o->probe ? NULL : o->blob,
+		.force = o->force, .autoclean = o->autoclean, .kallsyms = o->kallsyms, .lock = o->lock,
+		.export_all = o->export_all != 0, .ksymoops = o->ksymoops != 0, .prefix = o->prefix,
+		.base = o->have_base ? o->base : LINK_DEFAULT_BASE,
+	};
+	r = mod24_link(&job);
+	if (!dry)
+		snapshot_take(SNAPSHOT_DIR, c->root);
+	return r;
+}
