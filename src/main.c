@@ -6,6 +6,7 @@
 #include "insmod.h"
 #include "link.h"
 #include "log.h"
+#include "mod24.h"
 #include "modinfo.h"
 #include "params.h"
 #include "snapshot.h"
@@ -158,9 +159,11 @@ static int run(struct insmod_ctx *c)
 	bool dry = o->noload || o->probe;
 	int r;
 
-	warn_inert_options(o);
 	if ((r = identify_kernel(c)) || (r = locate_module(c)) || (r = open_module(c)))
 		return r;
+	if (mod24_is_old_object(&c->elf))
+		return mod24_main(c);	/* a 2.0/2.4-era object: its own steps (mod24.c) */
+	warn_inert_options(o);
 	if (!dry && ((r = check_module_kind(c)) || (r = check_architecture(c))))
 		return r;
 	if ((r = name_module(c)))
