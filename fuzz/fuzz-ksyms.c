@@ -2,10 +2,16 @@
  * and System.map, the old /proc/ksyms, Module.symvers, each recognised by
  * content, and the merging of several files into one table.
  *
- * Input: one flags byte (bit 0: register wanted names first and filter,
- * as the linker does; bit 1: the rest holds two files separated by the
- * line "--8<--"), then the file contents.  Each file is put in a memfd and
- * read through ksyms_load_file() by its /proc/self/fd path.
+ * Input: one flags byte (bit 1: the rest holds two files separated by the
+ * line "--8<--"; the other bits are unused), then the file contents.  Each
+ * file is put in a memfd and read through ksyms_load_file() by its
+ * /proc/self/fd path.
+ *
+ * Every input is read twice: whole, and filtered to wanted names (a fixed
+ * list and names taken from the input) as the linker reads it, with its
+ * prefilter and fast line paths, then detached from the files.  For each
+ * wanted name, both tables must say the same: flags, address, CRC, owner
+ * and namespace.
  *
  * The binary is linked with a copy of ksyms.o whose mmap() and munmap()
  * calls go to fuzz_mmap() and fuzz_munmap() here (fuzz.mk): a mapping of
@@ -83,7 +89,7 @@ static bool from_input(const struct ksym_table *t, const char *p, size_t n,
 	for (size_t i = 0; i < t->nfiles; i++) {
 		const char *m = t->files[i].map;
 
-		if (p >= m && p <= m + t->files[i].size && n <= (size_t)(m + t->files[i].size - p))
+		if (m && p >= m && p <= m + t->files[i].size && n <= (size_t)(m + t->files[i].size - p))
 			return true;
 	}
 	for (size_t i = 0; i < sizeof(fixed_names) / sizeof(fixed_names[0]); i++)
@@ -111,6 +117,11 @@ static size_t pick_tokens(const uint8_t *p, size_t size, char tokens[][64])
 			tokens[n][i - start] = '\0';
 			if (strlen(tokens[n]))
 				n++;
+			if (n && n < MAX_TOKENS && !strncmp(tokens[n - 1], "__ksymtab_", 10) &&
+			    tokens[n - 1][10]) {
+				strcpy(tokens[n], tokens[n - 1] + 10);
+				n++;
+			}
 		}
 		field = i < size && p[i] == '\n' ? 0 : field + 1;
 		start = i + 1;
@@ -118,18 +129,92 @@ static size_t pick_tokens(const uint8_t *p, size_t size, char tokens[][64])
 	return n;
 }
 
+/* Loads the memfds into t, filtered to the wanted names or not. */
+static int load(struct ksym_table *t, bool filter, size_t nfiles, char tokens[][64], size_t ntok)
+{
+	int r = 0;
+
+	ksyms_init(t);
+	if (filter) {
+		for (size_t i = 0; i < sizeof(fixed_names) / sizeof(fixed_names[0]) && !r; i++)
+			r = ksyms_want(t, fixed_names[i]);
+		for (size_t i = 0; i < ntok && !r; i++)
+			r = ksyms_want(t, tokens[i]);
+		FUZZ_ASSERT(r == 0);
+		ksyms_filter(t);
+	}
+	for (size_t i = 0; i < nfiles && !r; i++)
+		r = ksyms_load_file(t, paths[i]);
+	FUZZ_ASSERT(r == 0 || r == -EINVAL);
+	ksyms_finish(t);
+	return r;
+}
+
+static void check_table(const struct ksym_table *t, char tokens[][64], size_t ntok)
+{
+	FUZZ_ASSERT(t->nsyms <= t->cap && (t->nbuckets & (t->nbuckets - 1)) == 0);
+	FUZZ_ASSERT(t->nbuckets == 0 || t->nsyms * 2 <= t->nbuckets);
+	for (size_t i = 0; i < t->nsyms; i++) {
+		const struct ksym *k = &t->syms[i];
+
+		FUZZ_ASSERT(k->name_len > 0);
+		FUZZ_ASSERT(from_input(t, k->name, k->name_len, tokens, ntok));
+		FUZZ_ASSERT(ksyms_lookup_n(t, k->name, k->name_len) == k);
+		if (k->ns)
+			FUZZ_ASSERT(from_input(t, k->ns, k->ns_len, tokens, ntok));
+		if (k->owner)
+			FUZZ_ASSERT(from_input(t, k->owner, k->owner_len, tokens, ntok));
+		FUZZ_ASSERT(!memchr(k->name, '\n', k->name_len));
+	}
+	for (size_t i = 0; i < ntok; i++) {
+		const struct ksym *k = ksyms_lookup(t, tokens[i]);
+
+		if (k)
+			FUZZ_ASSERT(k->name_len == strlen(tokens[i]) &&
+				    memcmp(k->name, tokens[i], k->name_len) == 0);
+	}
+	if (t->addresses_hidden)
+		FUZZ_ASSERT(t->have_addresses && !t->nonzero_address);
+}
+
+static bool same_text(const char *a, uint32_t alen, const char *b, uint32_t blen)
+{
+	if (!a || !b)
+		return !a && !b;
+	return alen == blen && memcmp(a, b, alen) == 0;
+}
+
+/* What the filtered table (the linker's, with its fast paths) says about a
+ * wanted name must be what reading every line says. */
+static void compare(const struct ksym_table *all, const struct ksym_table *some, const char *name)
+{
+	const struct ksym *a = ksyms_lookup(all, name), *b = ksyms_lookup(some, name);
+	const uint32_t mask = ~(uint32_t)KSYM_EXPORTED;
+
+	FUZZ_ASSERT(b);
+	if (!a) {
+		FUZZ_ASSERT((b->flags & mask) == 0);
+		return;
+	}
+	FUZZ_ASSERT((a->flags & mask) == (b->flags & mask));
+	if (a->flags & KSYM_HAS_ADDR)
+		FUZZ_ASSERT(a->addr == b->addr);
+	if (a->flags & KSYM_HAS_CRC)
+		FUZZ_ASSERT(a->crc == b->crc);
+	FUZZ_ASSERT(same_text(a->owner, a->owner_len, b->owner, b->owner_len));
+	FUZZ_ASSERT(same_text(a->ns, a->ns_len, b->ns, b->ns_len));
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char tokens[MAX_TOKENS][64];
-	struct ksym_table t;
+	struct ksym_table all, some;
 	const uint8_t *body, *split = NULL;
 	size_t blen, ntok, nfiles = 1;
-	bool filter;
-	int r = 0;
+	int ra, rs;
 
 	if (size < 1)
 		return 0;
-	filter = data[0] & 1;
 	body = data + 1;
 	blen = size - 1;
 	if (data[0] & 2)
@@ -144,45 +229,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	ntok = pick_tokens(body, blen, tokens);
 
-	ksyms_init(&t);
-	if (filter) {
-		for (size_t i = 0; i < sizeof(fixed_names) / sizeof(fixed_names[0]) && !r; i++)
-			r = ksyms_want(&t, fixed_names[i]);
-		for (size_t i = 0; i < ntok && !r; i++)
-			r = ksyms_want(&t, tokens[i]);
-		FUZZ_ASSERT(r == 0);
-		ksyms_filter(&t);
+	ra = load(&all, false, nfiles, tokens, ntok);
+	rs = load(&some, true, nfiles, tokens, ntok);
+	FUZZ_ASSERT(ra == rs);
+	check_table(&all, tokens, ntok);
+	check_table(&some, tokens, ntok);
+	if (!ra) {
+		for (size_t i = 0; i < sizeof(fixed_names) / sizeof(fixed_names[0]); i++)
+			compare(&all, &some, fixed_names[i]);
+		for (size_t i = 0; i < ntok; i++)
+			compare(&all, &some, tokens[i]);
 	}
-	for (size_t i = 0; i < nfiles && !r; i++)
-		r = ksyms_load_file(&t, paths[i]);
-	FUZZ_ASSERT(r == 0 || r == -EINVAL);
-	ksyms_finish(&t);
+	/* what the linker does next: keep the strings, drop the files */
+	FUZZ_ASSERT(ksyms_detach(&some) == 0);
+	for (size_t i = 0; i < some.nfiles; i++)
+		FUZZ_ASSERT(!some.files[i].map);
+	for (size_t i = 0; i < some.nsyms; i++) {
+		const struct ksym *k = &some.syms[i];
 
-	FUZZ_ASSERT(t.nsyms <= t.cap && (t.nbuckets & (t.nbuckets - 1)) == 0);
-	FUZZ_ASSERT(t.nbuckets == 0 || t.nsyms * 2 <= t.nbuckets);
-	for (size_t i = 0; i < t.nsyms; i++) {
-		const struct ksym *k = &t.syms[i];
-		const struct ksym *found = ksyms_lookup_n(&t, k->name, k->name_len);
-
-		FUZZ_ASSERT(k->name_len > 0);
-		FUZZ_ASSERT(from_input(&t, k->name, k->name_len, tokens, ntok));
-		FUZZ_ASSERT(found == k);
-		if (k->ns)
-			FUZZ_ASSERT(from_input(&t, k->ns, k->ns_len, tokens, ntok));
-		if (k->owner)
-			FUZZ_ASSERT(from_input(&t, k->owner, k->owner_len, tokens, ntok));
-		FUZZ_ASSERT(!memchr(k->name, '\n', k->name_len));
+		FUZZ_ASSERT(ksyms_lookup_n(&some, k->name, k->name_len) == k);
+		FUZZ_ASSERT(from_input(&some, k->name, k->name_len, tokens, ntok));
 	}
-	for (size_t i = 0; i < ntok; i++) {
-		const struct ksym *k = ksyms_lookup(&t, tokens[i]);
-
-		if (k)
-			FUZZ_ASSERT(k->name_len == strlen(tokens[i]) &&
-				    memcmp(k->name, tokens[i], k->name_len) == 0);
-	}
-	if (t.addresses_hidden)
-		FUZZ_ASSERT(t.have_addresses && !t.nonzero_address);
-	ksyms_release(&t);
+	if (!ra)
+		for (size_t i = 0; i < ntok; i++)
+			compare(&all, &some, tokens[i]);
+	ksyms_release(&all);
+	ksyms_release(&some);
 	for (int k = 0; k < 4; k++)
 		FUZZ_ASSERT(!copies[k]);
 	return 0;

@@ -4,6 +4,12 @@
  * module's e_machine, with the oracle's load address for that
  * architecture) and the blob written into a private temporary directory.
  *
+ * Parameters: when the module has a __param section, its declarations
+ * (.modinfo parmtype=) each get a value of their type ("1", "fuzz",
+ * "1,1", "a,b"), checked by
+ * params_check(), so that the linker writes them through the module's
+ * (fuzzed) __param entries.
+ *
  * Checked after every run: the blob exists if and only if link_run()
  * succeeded, and nothing else (no temporary file, no partial blob) is
  * left in the directory. */
@@ -86,6 +92,44 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+#define MAX_PARAMS 8
+
+/* One word per declared parameter (at most MAX_PARAMS), checked into
+ * *set; an empty set when the check fails. */
+static size_t make_params(const struct elf_file *elf, const char *name,
+			  char **words, struct param_set *set)
+{
+	const struct elf_section *mi = elf->modinfo ? &elf->sections[elf->modinfo] : NULL;
+	struct param_decl *decls = NULL;
+	size_t n = 0;
+	long ndecls;
+
+	set->values = NULL;
+	set->count = 0;
+	if (!mi || !mi->data || !elf_find_section(elf, "__param"))
+		return 0;
+	ndecls = params_collect_decls((const char *)mi->data, (size_t)mi->size, &decls);
+	FUZZ_ASSERT(ndecls >= 0);
+	for (long i = 0; i < ndecls && n < MAX_PARAMS; i++) {
+		const struct param_decl *d = &decls[i];
+		const char *value = "1";
+		char type[64];
+
+		snprintf(type, sizeof(type), "%.*s", (int)(d->type_len < 63 ? d->type_len : 63), d->type);
+		if (strstr(type, "array of"))
+			value = strstr(type, "charp") || strstr(type, "string") ? "a,b" : "1,1";
+		else if (strstr(type, "charp") || strstr(type, "string"))
+			value = "fuzz";
+		if (asprintf(&words[n], "%.*s=%s", (int)d->name_len, d->name, value) < 0)
+			abort();
+		n++;
+	}
+	if (params_check(decls, (size_t)ndecls, words, n, name, elf->is64, set) != 0)
+		FUZZ_ASSERT(set->count == 0);
+	free(decls);
+	return n;
+}
+
 /* Names in the directory other than "." and "..": how many, and whether
  * the blob is one of them. */
 static size_t dir_entries(bool *has_blob)
@@ -110,7 +154,9 @@ static size_t dir_entries(bool *has_blob)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const struct fuzz_arch *a = &arches[0];
-	struct param_set params = { NULL, 0 };
+	struct param_set params;
+	char *words[MAX_PARAMS];
+	size_t nwords;
 	struct elf_file elf;
 	struct link_job job;
 	char *name;
@@ -124,6 +170,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (arches[i].machine == elf.machine)
 			a = &arches[i];
 	name = module_name(&elf);
+	nwords = make_params(&elf, name ? name : "fuzz", words, &params);
 	memset(&job, 0, sizeof(job));
 	job.path = "fuzz.ko";
 	job.elf = &elf;
@@ -146,6 +193,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(n == 0);
 	if (has_blob)
 		unlink(blob);
+	params_release(&params);
+	for (size_t i = 0; i < nwords; i++)
+		free(words[i]);
 	free(name);
 	elf_release(&elf);
 	return 0;
