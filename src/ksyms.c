@@ -171,8 +171,21 @@ void ksyms_filter(struct ksym_table *t)
 	}
 }
 
+/* Is [p, p+n) free of field separators (tabs and newlines for
+ * Module.symvers, also spaces and CRs for kallsyms), so that the general
+ * parser sees it as one whole field? */
+static bool one_field(const char *p, size_t n, bool tabs_only)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] == '\t' || p[i] == '\n' || (!tabs_only && (p[i] == ' ' || p[i] == '\r')))
+			return false;
+	return true;
+}
+
 /* Where the name of a kallsyms or Module.symvers line of the usual shape
- * starts, or NULL; at least 18 bytes must follow it in the buffer. */
+ * starts, or NULL; at least 18 bytes must follow it in the buffer.  The
+ * shape is checked whole (address and type single fields, one space before
+ * the name), so that the name is where the general parser would find it. */
 static const char *quick_name(enum ksym_format format, const char *p, const char *end)
 {
 	const char *name = NULL;
@@ -180,13 +193,15 @@ static const char *quick_name(enum ksym_format format, const char *p, const char
 	if (end - p < 48)
 		return NULL;
 	if (format == KSYMS_SYMVERS) {
-		if (p[0] == '0' && p[1] == 'x' && p[10] == '\t')
+		if (p[0] == '0' && p[1] == 'x' && p[10] == '\t' && one_field(p, 10, true))
 			name = p + 11;
-	} else if (p[16] == ' ' && p[18] == ' ') {
+	} else if (p[16] == ' ' && p[18] == ' ' && one_field(p, 16, false) && one_field(p + 17, 1, false)) {
 		name = p + 19;
-	} else if (p[8] == ' ' && p[10] == ' ') {
+	} else if (p[8] == ' ' && p[10] == ' ' && one_field(p, 8, false) && one_field(p + 9, 1, false)) {
 		name = p + 11;
 	}
+	if (name && format != KSYMS_SYMVERS && !one_field(name, 1, false))
+		return NULL;
 	return name;
 }
 
@@ -199,7 +214,8 @@ static bool quick_reject(struct ksym_table *t, enum ksym_format format, const ch
 
 	if (!name || !t->prefilter)
 		return false;
-	if (format == KSYMS_KALLSYMS && name[0] == '_' && memcmp(name, KSYMTAB_PREFIX, skip) == 0) {
+	if (format == KSYMS_KALLSYMS && name[0] == '_' && memcmp(name, KSYMTAB_PREFIX, skip) == 0 &&
+	    name[skip] != ' ' && name[skip] != '\t' && name[skip] != '\r' && name[skip] != '\n') {
 		t->have_ksymtab = true;
 		name += skip;
 	}
