@@ -1,18 +1,29 @@
 /* Fuzz target 2: the whole dry-run link, as "insmod -n -m -O FILE" runs it:
- * elf_parse(), the module's name, then link_run() with a fixed kernel
- * symbol table (fuzz/ksyms/ARCH.kallsyms and ARCH.symvers, chosen by the
- * module's e_machine, with the oracle's load address for that
- * architecture) and the blob written into a private temporary directory.
+ * elf_parse(), then, as main() does, either the 2.6+ linker (link_run())
+ * or for a 2.0/2.4-era object the 2.4 linker (mod24_link()), each with a
+ * fixed kernel symbol table chosen by the module's e_machine
+ * (fuzz/ksyms/ARCH.kallsyms and ARCH.symvers; mod24-ARCH*.ksyms, a 2.4
+ * /proc/ksyms) and a load address near it, and the blob written into a
+ * private temporary directory.
  *
- * Parameters: when the module has a __param section, its declarations
- * (.modinfo parmtype=) each get a value of their type ("1", "fuzz",
- * "1,1", "a,b"), checked by
- * params_check(), so that the linker writes them through the module's
- * (fuzzed) __param entries.
+ * Options: byte 15 of e_ident (EI_PAD, which neither insmod nor the kernel
+ * reads) chooses them, so that the fuzzer can vary them and every seed is
+ * still a real file:
+ *   0x01 -f        0x02 -p (no map, no blob)
+ *   0x04 2.6: the default load address instead; 2.4: -S and -k
+ *   0x08 2.4: -x   0x10 2.4: -y   0x20 2.4: kernel release 2.0.36
+ *   0x40 2.4: a kernel with symbol versions, 0x80 with smp_ ones
+ *        (both: -P smp_ too)
  *
- * Checked after every run: the blob exists if and only if link_run()
- * succeeded, and nothing else (no temporary file, no partial blob) is
- * left in the directory. */
+ * Parameters: a 2.6+ module with a __param section gets a value for each
+ * declaration (.modinfo parmtype=) of its type ("1", "fuzz", "1,1",
+ * "a,b"), checked by params_check(), so that the linker writes them
+ * through the module's (fuzzed) __param entries; a 2.4 object gets
+ * NAME=1 for each parm_NAME.
+ *
+ * Checked after every run: the blob exists if and only if the link
+ * succeeded (and was not -p), and nothing else (no temporary file, no
+ * partial blob) is left in the directory. */
 #include "fuzz-common.h"
 
 #include <dirent.h>
@@ -21,6 +32,7 @@
 
 #include "elf.h"
 #include "link.h"
+#include "mod24.h"
 #include "modinfo.h"
 #include "params.h"
 
@@ -43,7 +55,29 @@ static struct fuzz_arch arches[] = {
 	{ EM_AARCH64, "aarch64", 0xffff800001000000ull, "", "", "", { 0 } },
 };
 
+/* The 2.4 kernels: plain, with symbol versions, with smp_ versions. */
+struct fuzz_arch24 {
+	uint16_t machine;
+	const char *name;
+	uint64_t base;
+	char files[3][PATH_MAX];
+	const char *file[3];
+};
+
+static struct fuzz_arch24 arches24[] = {
+	{ EM_X86_64, "x86_64", 0xffffffffa0100000ull, { "", "", "" }, { 0 } },
+	{ EM_386, "i386", 0xc8800000ull, { "", "", "" }, { 0 } },
+};
+
+enum {
+	KNOB_FORCE = 0x01, KNOB_PROBE = 0x02, KNOB_OTHER_BASE = 0x04, KNOB_NOEXPORT = 0x08,
+	KNOB_NOKSYMOOPS = 0x10, KNOB_OLD_RELEASE = 0x20, KNOB_VERSIONED = 0x40, KNOB_SMP = 0x80,
+};
+
 static char dir[PATH_MAX], blob[PATH_MAX];
+/* A real file for the 2.4 linker's path (its ksymoops symbol holds the
+ * realpath); empty, outside dir. */
+static char module_file[PATH_MAX];
 
 static void read_release(struct fuzz_arch *a)
 {
@@ -64,11 +98,13 @@ static void cleanup(void)
 {
 	unlink(blob);
 	rmdir(dir);
+	unlink(module_file);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *tmp = getenv("TMPDIR");
+	int fd;
 
 	(void)argc;
 	(void)argv;
@@ -82,12 +118,34 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		a->files[0] = a->kallsyms;
 		a->files[1] = a->symvers;
 	}
+	for (size_t i = 0; i < sizeof(arches24) / sizeof(arches24[0]); i++) {
+		static const char *const kind[3] = { "", "-versioned", "-smp" };
+		struct fuzz_arch24 *a = &arches24[i];
+
+		for (int k = 0; k < 3; k++) {
+			snprintf(a->files[k], sizeof(a->files[k]), "%s/ksyms/mod24-%s%s.ksyms", FUZZ_DIR,
+				 a->name, kind[k]);
+			if (access(a->files[k], R_OK) != 0) {
+				fprintf(stderr, "fuzz-link: cannot read %s\n", a->files[k]);
+				exit(1);
+			}
+			a->file[k] = a->files[k];
+		}
+	}
 	snprintf(dir, sizeof(dir), "%s/insmod-fuzz-link.XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(dir)) {
 		perror("fuzz-link: mkdtemp");
 		exit(1);
 	}
 	snprintf(blob, sizeof(blob), "%s/out.blob", dir);
+	snprintf(module_file, sizeof(module_file), "%s/insmod-fuzz-link-module.XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
+	fd = mkstemp(module_file);
+	if (fd < 0) {
+		perror("fuzz-link: mkstemp");
+		exit(1);
+	}
+	close(fd);
 	atexit(cleanup);
 	return 0;
 }
@@ -151,14 +209,109 @@ static size_t dir_entries(bool *has_blob)
 	return n;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* NAME=1 for each .modinfo parm_NAME=TYPE of a 2.4 object (at most
+ * MAX_PARAMS). */
+static size_t make_params24(const struct elf_file *elf, char **words)
+{
+	const struct elf_section *mi = elf->modinfo ? &elf->sections[elf->modinfo] : NULL;
+	size_t n = 0, pos = 0, size;
+	const char *p;
+
+	if (!mi || !mi->data)
+		return 0;
+	p = (const char *)mi->data;
+	size = (size_t)mi->size;
+	while (pos < size && n < MAX_PARAMS) {
+		size_t len = strnlen(p + pos, size - pos);
+		const char *eq = memchr(p + pos, '=', len);
+
+		if (len > 5 && eq && !memcmp(p + pos, "parm_", 5) && memcmp(p + pos, "parm_desc_", 10)) {
+			/* as many values as the type's minimum count ("2-4i") */
+			char value[2 * 8] = "1";
+			size_t min = 0;
+
+			for (const char *q = eq + 1; q < p + pos + len && *q >= '0' && *q <= '9' && min < 8; q++)
+				min = min * 10 + (size_t)(*q - '0');
+			for (size_t i = 1; i < min && i < 8; i++)
+				strcat(value, ",1");
+			if (asprintf(&words[n], "%.*s=%s", (int)(eq - p - pos - 5), p + pos + 5, value) < 0)
+				abort();
+			n++;
+		}
+		pos += len + 1;
+	}
+	return n;
+}
+
+static int link24(const struct elf_file *elf, uint8_t knobs, char **words, size_t *nwords)
+{
+	const struct fuzz_arch24 *a = &arches24[0];
+	struct mod24_job job;
+	int k = knobs & KNOB_SMP ? 2 : knobs & KNOB_VERSIONED ? 1 : 0;
+
+	for (size_t i = 0; i < sizeof(arches24) / sizeof(arches24[0]); i++)
+		if (arches24[i].machine == elf->machine)
+			a = &arches24[i];
+	*nwords = make_params24(elf, words);
+	memset(&job, 0, sizeof(job));
+	job.path = module_file;
+	job.elf = elf;
+	job.name = "fuzz";
+	job.release = knobs & KNOB_OLD_RELEASE ? "2.0.36" : "2.4.20";
+	job.mtime = 0x3f000000;
+	job.symbol_files = &a->file[k];
+	job.nsymbol_files = 1;
+	job.root = dir;
+	job.params = words;
+	job.nparams = *nwords;
+	job.probe = knobs & KNOB_PROBE;
+	job.map = true;
+	job.blob = knobs & KNOB_PROBE ? NULL : blob;
+	job.force = knobs & KNOB_FORCE;
+	job.autoclean = knobs & KNOB_OTHER_BASE;
+	job.kallsyms = knobs & KNOB_OTHER_BASE;
+	job.export_all = !(knobs & KNOB_NOEXPORT);
+	job.ksymoops = !(knobs & KNOB_NOKSYMOOPS);
+	job.prefix = (knobs & (KNOB_SMP | KNOB_VERSIONED)) == (KNOB_SMP | KNOB_VERSIONED) ? "smp_" : NULL;
+	job.base = a->base;
+	return mod24_link(&job);
+}
+
+static int link26(const struct elf_file *elf, uint8_t knobs, char **words, size_t *nwords,
+		  struct param_set *params, const char *name)
 {
 	const struct fuzz_arch *a = &arches[0];
-	struct param_set params;
-	char *words[MAX_PARAMS];
-	size_t nwords;
-	struct elf_file elf;
 	struct link_job job;
+
+	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)
+		if (arches[i].machine == elf->machine)
+			a = &arches[i];
+	*nwords = make_params(elf, name, words, params);
+	memset(&job, 0, sizeof(job));
+	job.path = "fuzz.ko";
+	job.elf = elf;
+	job.module_name = name;
+	job.release = a->release;
+	job.symbol_files = a->files;
+	job.nsymbol_files = 2;
+	job.have_base = !(knobs & KNOB_OTHER_BASE);
+	job.base = job.have_base ? a->base : LINK_DEFAULT_BASE;
+	job.probe = knobs & KNOB_PROBE;
+	job.map = true;
+	job.blob_path = knobs & KNOB_PROBE ? NULL : blob;
+	job.force = knobs & KNOB_FORCE;
+	job.params = params;
+	job.sysfs_root = dir;
+	return link_run(&job);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct param_set params = { NULL, 0 };
+	char *words[MAX_PARAMS];
+	size_t nwords = 0;
+	struct elf_file elf;
+	uint8_t knobs;
 	char *name;
 	bool has_blob;
 	size_t n;
@@ -166,28 +319,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (elf_parse(&elf, "fuzz.ko", data, size))
 		return 0;
-	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)
-		if (arches[i].machine == elf.machine)
-			a = &arches[i];
+	knobs = data[15];	/* elf_parse() saw at least a whole ELF header */
 	name = module_name(&elf);
-	nwords = make_params(&elf, name ? name : "fuzz", words, &params);
-	memset(&job, 0, sizeof(job));
-	job.path = "fuzz.ko";
-	job.elf = &elf;
-	job.module_name = name ? name : "fuzz";
-	job.release = a->release;
-	job.symbol_files = a->files;
-	job.nsymbol_files = 2;
-	job.have_base = true;
-	job.base = a->base;
-	job.map = true;
-	job.blob_path = blob;
-	job.params = &params;
-	job.sysfs_root = dir;
-	r = link_run(&job);
+	if (mod24_is_old_object(&elf))
+		r = link24(&elf, knobs, words, &nwords);
+	else
+		r = link26(&elf, knobs, words, &nwords, &params, name ? name : "fuzz");
 	FUZZ_ASSERT(r <= 0);
 	n = dir_entries(&has_blob);
-	if (r == 0)
+	if (r == 0 && !(knobs & KNOB_PROBE))
 		FUZZ_ASSERT(n == 1 && has_blob);
 	else
 		FUZZ_ASSERT(n == 0);

@@ -54,6 +54,23 @@ if [ -d "$M" ]; then
 	done
 fi
 
+# 2.0/2.4-era objects (tests/mod24), which the link target hands to the
+# 2.4 linker.  Byte 15 of e_ident (EI_PAD) holds the target's option
+# knobs (see fuzz-link.c): each seed gets the kernel and options it needs.
+sh tests/mod24/build.sh "$T/m24" > /dev/null
+seed24() {	# seed24 OBJECT NAME KNOBS
+	cp "$T/m24/$1" "$S/elf/$2"
+	printf "\\$(printf '%03o' "$3")" | dd of="$S/elf/$2" bs=1 seek=15 conv=notrunc 2> /dev/null
+}
+seed24 hello24.o x86_64-hello24.o24 0
+seed24 hello24-32.o i386-hello24.o24 0
+seed24 exporter24.o x86_64-exporter24.o24 4
+seed24 quiet24-32.o i386-quiet24.o24 8
+seed24 versioned24.o x86_64-versioned24.o24 64
+seed24 versioned24smp-32.o i386-versioned24smp.o24 128
+seed24 old20.o x86_64-old20.o24 32
+seed24 badparm24.o x86_64-badparm24.o24 16
+
 # ---- the link target's fixed kernel symbol tables ----------------------
 # Exactly the symbols the seed modules use, from the oracle's files, plus
 # the test modules' own exports as a loaded module's.
@@ -77,6 +94,20 @@ if [ -d "$M" ]; then
 	awk -F '\t' '{ sub(/.*\//, "", $3); print $1 "\t" $2 "\t" $3 "\t" $4 "\t" $5 }' OFS='\t' \
 		"$M/build/Module.symvers" >> fuzz/ksyms/x86_64.symvers
 fi
+
+# The 2.4 kernels of the link target, as /proc/ksyms: plain, with symbol
+# versions, with smp_ symbol versions; the exporter24 module loaded.
+for a in x86_64:ffffffff8:ffffffffa i386:c:d; do
+	arch=${a%%:*}; k=${a#*:}; m=${k#*:}; k=${k%%:*}
+	printf '%s\n' "${k}0120000 printk" "${k}0121000 kmalloc" "${k}0122000 maybe_there" \
+		"${m}0001000 exported_fn	[exporter24]" \
+		"${m}0002000 __insmod_exporter24_O/lib/modules/2.4.20/misc/exporter24.o_M3F000000_V132116	[exporter24]" \
+		"${k}0300000 __start___kallsyms" "${k}0310000 __stop___kallsyms" > "fuzz/ksyms/mod24-$arch.ksyms"
+	printf '%s\n' "${k}0120000 printk_R1b7d4074" "${k}0121000 kmalloc_R93d4cfe6" \
+		"${m}0001000 exported_fn_R12345678	[exporter24]" > "fuzz/ksyms/mod24-$arch-versioned.ksyms"
+	printf '%s\n' "${k}0120000 printk_Rsmp_1b7d4074" "${k}0121000 kmalloc_Rsmp_93d4cfe6" \
+		> "fuzz/ksyms/mod24-$arch-smp.ksyms"
+done
 
 # ---- kernel symbol files (ksyms target) --------------------------------
 # Input: one flags byte (bit 0: filter to wanted names, bit 1: a second
