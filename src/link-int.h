@@ -27,6 +27,12 @@ int link_print_map(const struct linker *lk);
  * is left behind and the reason is logged. */
 int link_write_blob(const char *path, const void *data, size_t size);
 
+/* link-version.c: vermagic against the kernel's (or its release), and a
+ * version fault reported as an error, or with -f as a warning. */
+int link_check_vermagic(const struct link_job *job);
+void link_version_problem(const struct link_job *job, int *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 /* link-params.c: symbol=value parameters into their variables, and the
  * module's name (-o) into struct module. */
 int link_write_params(struct linker *lk);

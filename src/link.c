@@ -224,60 +224,6 @@ static int resolve(struct linker *lk, const struct ksym_table *kt)
 
 /* ---- Version checks ---------------------------------------------------- */
 
-static void version_problem(const struct link_job *job, int *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-/* A version fault: an error, or with -f a warning (the kernel, forced,
- * loads and taints itself). */
-static void version_problem(const struct link_job *job, int *err, int code, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (job->force) {
-		log_warn("%s (forced: the kernel will be tainted)", msg);
-		return;
-	}
-	log_complaint("%s", msg);
-	if (!*err)
-		*err = code;
-}
-
-/* The kernel compares vermagic from its first space onward when the module
- * has __versions, and whole otherwise; user space knows the release it
- * checks against, not the kernel's flags, so the release is what is
- * compared, and only as a warning when CRCs decide. */
-static int check_vermagic(const struct link_job *job)
-{
-	const struct elf_file *elf = job->elf;
-	struct modinfo_value v;
-	int err = 0;
-	size_t n;
-
-	if (!modinfo_get(elf, "vermagic", &v)) {
-		version_problem(job, &err, -ENOEXEC, "%s: has no vermagic (.modinfo) and would be refused as of a bad version",
-				job->path);
-		return err;
-	}
-	if (!job->release || !*job->release)
-		return 0;
-	for (n = 0; n < v.len && v.str[n] != ' '; n++)
-		;
-	if (n == strlen(job->release) && memcmp(v.str, job->release, n) == 0)
-		return 0;
-	if (modversions_count(elf)) {
-		log_warn("%s: built for kernel %.*s, not %s (vermagic \"%.*s\"); symbol versions decide",
-			 job->path, (int)n, v.str, job->release, (int)v.len, v.str);
-		return 0;
-	}
-	version_problem(job, &err, -ENOEXEC, "%s: built for kernel %.*s, not %s (vermagic \"%.*s\")",
-			job->path, (int)n, v.str, job->release, (int)v.len, v.str);
-	return err;
-}
-
 /* Every __versions entry against the table's CRCs, module_layout
  * included; the kernel compares them as 32-bit values. */
 static int check_modversions(const struct link_job *job, const struct ksym_table *kt)
@@ -304,7 +250,7 @@ static int check_modversions(const struct link_job *job, const struct ksym_table
 		k = ksyms_lookup_n(kt, name, len);
 		if (!k || !(k->flags & KSYM_HAS_CRC) || k->crc == crc)
 			continue;
-		version_problem(job, &err, len == 13 && memcmp(name, "module_layout", 13) == 0 ? -ENOEXEC : -EINVAL,
+		link_version_problem(job, &err, len == 13 && memcmp(name, "module_layout", 13) == 0 ? -ENOEXEC : -EINVAL,
 				"%s: disagrees about version of symbol %.*s (module has CRC 0x%08" PRIx32
 				", kernel 0x%08" PRIx32 ")",
 				job->path, (int)len, name, crc, k->crc);
@@ -674,7 +620,7 @@ static int link_steps(struct linker *lk, struct ksym_table *kt)
 	r = load_symbols(job, kt);
 	if (r)
 		return r;
-	verr = check_vermagic(job);
+	verr = link_check_vermagic(job);
 	r = resolve(lk, kt);
 	if (!verr)
 		verr = check_modversions(job, kt);
