@@ -10,6 +10,7 @@
 #include "snapshot.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -130,6 +131,20 @@ static int copy_one(int dirfd, const char *src, const char *name, char *buf,
 	return e;
 }
 
+/* A 2.4 kernel has /proc/ksyms (what the specification copies) and no
+ * /proc/kallsyms; a 2.6+ kernel the other way round. */
+static const char *ksyms_source(const char *proc_root, const char *proc)
+{
+	struct strbuf old = STRBUF_INIT;
+	bool use_old;
+
+	if (strcmp(proc, "/proc/kallsyms") != 0 || strbuf_printf(&old, "%s/proc/ksyms", proc_root))
+		return proc;
+	use_old = access(strbuf_str(&old), R_OK) == 0;
+	strbuf_release(&old);
+	return use_old ? "/proc/ksyms" : proc;
+}
+
 int snapshot_take_at(const char *dir, const char *proc_root, time_t when)
 {
 	static const struct {
@@ -187,7 +202,7 @@ int snapshot_take_at(const char *dir, const char *proc_root, time_t when)
 		struct strbuf one = STRBUF_INIT;
 		int e;
 
-		if (strbuf_printf(&src, "%s%s", proc_root, files[i].proc) ||
+		if (strbuf_printf(&src, "%s%s", proc_root, ksyms_source(proc_root, files[i].proc)) ||
 		    strbuf_printf(&name, "%s.%s", stamp, files[i].ext)) {
 			e = -ENOMEM;
 			strbuf_puts(&one, strerror(ENOMEM));

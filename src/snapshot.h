@@ -8,8 +8,9 @@
 
 #define SNAPSHOT_DIR "/var/log/ksymoops"
 
-/* If DIR is a directory (not a symbolic link), copies PROC_ROOT/proc/kallsyms
- * (what /proc/ksyms was) to DIR/YYYYMMDDhhmmss.ksyms and
+/* If DIR is a directory (not a symbolic link), copies PROC_ROOT/proc/ksyms
+ * (a 2.4 kernel's), or else PROC_ROOT/proc/kallsyms (what /proc/ksyms
+ * became), to DIR/YYYYMMDDhhmmss.ksyms and
  * PROC_ROOT/proc/modules to DIR/YYYYMMDDhhmmss.modules, named by the local
  * time now, as `date +%Y%m%d%H%M%S` would.  proc_root is "" or NULL
  * normally; tests point it at copies.  Each file is written under a
