@@ -86,6 +86,17 @@ check "x86_64: ... nor symbols taken from the kernel" sh -c "! grep -q '^export 
 check "x86_64: 17 exports" has "nsyms=17"
 check "x86_64: no dependencies" has "ndeps=0"
 
+# A relocation checked by hand: init_module's call to printk (0xc0120000).
+reloc_field() {	# reloc_field OBJECT RELSECTION: offset of the printk entry
+	readelf -r -W "$1" | awk -v s="'$2'" '$0 ~ "Relocation section " s { f = 1; next }
+		/Relocation section/ { f = 0 } f && / printk/ { print $1; exit }'
+}
+off=$(reloc_field "$H" .rela.text.init)
+P=$((0x$init + 0x$off))
+decode "$T/h.blob" 64 "$(printf '%#x' $P):4"
+want=$(printf '%08x' $(((0xc0120000 - 4 - P) & 0xffffffff)) | sed 's/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/')
+check "x86_64: the call to printk is relocated (PLT32: S + A - P)" has "mem $(printf '%#x' $P):4=$want"
+
 run -n -k -O "$T/k.blob" $K "$H"
 decode "$T/k.blob" 64
 check "x86_64: -k sets NEW_MOD_AUTOCLEAN (4) in flags" has "flags=0x4"
@@ -283,6 +294,12 @@ check "i386: irq=9" has "mem $a_irq:4=09000000"
 check "i386: io=,5 skips the first element" has "mem $a_io:8=1101050033034404"
 check "i386: label=xy" has "mem $a_label:4=78790065"
 check "i386: 4-byte export entries" has "export hello_work=0x$(addr_of hello_work)"
+init32=$(awk '$1 == ".text.init" { print $3 }' "$T/out")
+off=$(reloc_field "$H32" .rel.text.init)
+P=$((0x$init32 + 0x$off))
+decode "$T/h32.blob" 32 "$(printf '%#x' $P):4"
+want=$(printf '%08x' $(((0xc0120000 - 4 - P) & 0xffffffff)) | sed 's/\(..\)\(..\)\(..\)\(..\)/\4\3\2\1/')
+check "i386: the call to printk is relocated (PC32: field + S - P)" has "mem $(printf '%#x' $P):4=$want"
 run -n -S -O "$T/s32.blob" $K "$H32"
 decode "$T/s32.blob" 32
 check "i386 -S: 44-byte header, 16-byte sections, 12-byte symbols" has "kallsyms section_size=16 symbol_size=12"
