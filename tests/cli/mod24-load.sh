@@ -112,4 +112,35 @@ kernel FAKE24_SMP=1 -- -n "$M/versioned24smp.o"
 expect_status 0 "smp_ module, unversioned SMP kernel: prefix from uname"
 kernel -- -n "$M/versioned24smp.o"
 expect_status 1 "smp_ module, unversioned uniprocessor kernel: unresolved"
+# ---- i386: a 32-bit insmod into a 32-bit 2.4 kernel --------------------------
+# (gcc-multilib; no compression libraries for the 32-bit build)
+top=$(cd "$(dirname "$0")/../.." && pwd)
+if ! make -C "$top" -s BUILD=build/m32 CFLAGS="-O2 -g -m32 -Wno-error" LDFLAGS=-m32 PKG_CONFIG=false \
+	build/m32/insmod > "$T/m32.log" 2>&1 ||
+   ! cc -m32 -shared -fPIC -O2 -o "$T/fake24-32.so" "$M24/fake24.c" -ldl 2>> "$T/m32.log"; then
+	fail "i386: cannot build a 32-bit insmod and fake kernel (gcc-multilib?): $(tail -c 300 "$T/m32.log")"
+	finish
+fi
+sed 's/^ffffffff//' "$T/ksyms" > "$T/ksyms32"
+BASE=0xd0800000
+kernel32() {
+	rm -rf "$T/k"; mkdir -p "$T/k"
+	env FAKE24_KSYMS="$T/ksyms32" FAKE24_DIR="$T/k" FAKE24_BASE=$BASE FAKE24_MACHINE=i686 \
+		LD_PRELOAD="$T/fake24-32.so" "$top/build/m32/insmod" "$@" > "$T/out" 2> "$T/err"
+	STATUS=$?
+}
+kernel32 -k -m -O "$T/q32.blob" "$M/quiet24-32.o"
+expect_status 0 "i386: load into the 32-bit 2.4 kernel succeeds"
+size=$(stat -c %s "$T/q32.blob")
+check "i386: init_module got the image" logged "init_module quiet24-32 $size"
+check "i386: byte-identical to -O" cmp -s "$T/q32.blob" "$T/k/init_module.bin"
+cp "$T/k/init_module.bin" "$T/loaded32.bin"
+kernel32 -n -k --base=$BASE -O "$T/dry32.blob" "$M/quiet24-32.o"
+check "i386: and to a dry run at the same address" cmp -s "$T/dry32.blob" "$T/loaded32.bin"
+python3 "$M24/blob24.py" "$T/loaded32.bin" 32 $BASE > "$T/dec"
+check "i386: a 96-byte struct module" has "size_of_struct=0x60"
+check "i386: -k reached flags" has "flags=0x4"
+check "i386: the dependency on exporter24" has "dep 0=0xd0002000,0xd0800000,0x0"
+kernel32 "$M/hello24-32.o" irq=3 'io=,9'
+expect_status 0 "i386: a module with parameters"
 finish

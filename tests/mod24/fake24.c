@@ -10,6 +10,7 @@
  *                   long as its struct module's size field says)
  *   FAKE24_RELEASE  what uname reports (default 2.4.20); FAKE24_SMP=1
  *                   makes uname's version "#1 SMP ..."
+ *   FAKE24_MACHINE  uname's machine (default x86_64)
  *   FAKE24_BASE     create_module's answer (default 0xd0800000)
  *   FAKE24_CREATE_ERRNO, FAKE24_INIT_ERRNO   make those calls fail
  *
@@ -277,6 +278,6 @@ int uname(struct utsname *u)
 	snprintf(u->release, sizeof(u->release), "%s", rel ? rel : "2.4.20");
 	snprintf(u->version, sizeof(u->version), "#1 %sMon Jan 1 00:00:00 UTC 2003",
 		 getenv("FAKE24_SMP") ? "SMP " : "");
-	snprintf(u->machine, sizeof(u->machine), "x86_64");
+	snprintf(u->machine, sizeof(u->machine), "%s", getenv("FAKE24_MACHINE") ? getenv("FAKE24_MACHINE") : "x86_64");
 	return 0;
 }
