@@ -8,7 +8,7 @@ packages="
   qemu-system-x86 busybox-static cpio kmod xz-utils zstd gzip
   binutils-i686-linux-gnu binutils-aarch64-linux-gnu
   libelf-dev bc flex bison
-  python3
+  python3 gcc-multilib
 "
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps: run as root (apt-get install needs it)" >&2
