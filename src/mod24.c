@@ -116,9 +116,16 @@ static bool module_checksummed(const struct run24 *r)
 {
 	struct modinfo_value v;
 
+	bool nonzero = false;
+
 	if (!r->typed)
 		return file_symbol(r->job->elf, "Using_Versions") != 0;
-	return modinfo_get(r->job->elf, "using_checksums", &v) && v.len && v.str[0] >= '1' && v.str[0] <= '9';
+	if (!modinfo_get(r->job->elf, "using_checksums", &v))
+		return false;
+	/* the original's atoi(): leading digits, not zero */
+	for (size_t i = 0; i < v.len && v.str[i] >= '0' && v.str[i] <= '9'; i++)
+		nonzero |= v.str[i] != '0';
+	return nonzero;
 }
 
 static bool kernel_checksummed(const struct run24 *r)
@@ -448,14 +455,17 @@ static int prepare(struct run24 *r, int version)
 		err = ksymoops_symbols(r, version);
 	if (!err)
 		err = references_and_exports(r);
-	if (!err)
-		err = (int)section_or_new(o, "__archdata", 16);	/* empty on i386 and x86_64 */
-	if (err >= 0 && want_kallsyms(r)) {
+	if (!err) {
+		long sec = section_or_new(o, "__archdata", 16);	/* empty on i386 and x86_64 */
+
+		err = sec < 0 ? (int)sec : 0;
+	}
+	if (!err && want_kallsyms(r)) {
 		long sec = section_or_new(o, "__kallsyms", 0);
 
 		err = sec < 0 ? (int)sec : kallsyms24_fill(o, (size_t)sec);
 	}
-	if (err < 0)
+	if (err)
 		return err;
 	return r->errors ? -EINVAL : 0;
 }
