@@ -51,6 +51,6 @@ symvers=$(find "$dir/root/usr/src" -name Module.symvers | head -1)
 ln -sfn "$mods/kernel" "$dir/modules"
 cp "$symvers" "$dir/Module.symvers"
 basename "$mods" > "$dir/release"
-rm -rf "$dir/debs"
+rm -rf "$dir/debs" "$dir/root/usr" "$dir/root/boot"	# only the modules are needed
 touch "$dir/stamp"
 echo "$dir"
