@@ -29,6 +29,8 @@
 #include <dirent.h>
 #include <elf.h>
 #include <limits.h>
+#include <signal.h>
+#include <sys/resource.h>
 
 #include "elf.h"
 #include "link.h"
@@ -146,6 +148,15 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		exit(1);
 	}
 	close(fd);
+	/* A module may ask for an image of up to the linker's limit (1 GiB):
+	 * writing that on every such input would fill the disk, so writes
+	 * past 64 MiB fail (EFBIG, not SIGXFSZ), which also exercises the
+	 * blob writer's failure path (nothing may be left behind). */
+	signal(SIGXFSZ, SIG_IGN);
+	if (setrlimit(RLIMIT_FSIZE, &(struct rlimit){ 64 << 20, 64 << 20 }) < 0) {
+		perror("fuzz-link: setrlimit");
+		exit(1);
+	}
 	atexit(cleanup);
 	return 0;
 }
