@@ -8,6 +8,7 @@
 
 #include "elf.h"
 #include "file.h"
+#include "image.h"
 #include "opts.h"
 #include "params.h"
 #include "search.h"
@@ -27,6 +28,10 @@ struct insmod_ctx {
 	struct param_set params;
 	char *kernel_args;		/* what init_module will receive */
 	bool version_mismatch;		/* vermagic names another release */
+	/* The image init_module received when insmod changed it (renamed,
+	 * ksymoops symbols, stripped); data is NULL when the file went in as
+	 * it is.  -m and -O after a load describe this one. */
+	struct module_image loaded_image;
 };
 
 /* checks.c: before the kernel sees anything.  Each logs and returns

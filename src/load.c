@@ -148,7 +148,10 @@ static int load_image(struct insmod_ctx *c, struct changes *ch, bool *prepared)
 			    ch->strip ? " version data stripped" : "", c->kernel_args);
 		r = sys_init_module(img.data, img.len, c->kernel_args);
 	}
-	image_release(&img);
+	if (r == 0)
+		c->loaded_image = img;	/* for -m and -O: what the kernel got */
+	else
+		image_release(&img);
 	return r;
 }
 

@@ -150,7 +150,19 @@ static int link_module(struct insmod_ctx *c, bool after_load)
 		.sysfs_root = c->root,
 	};
 
-	return link_run(&job);
+	struct elf_file loaded;
+	int r;
+
+	if (!after_load || !c->loaded_image.data)
+		return link_run(&job);
+	/* insmod changed the image it loaded: describe that one. */
+	r = elf_parse(&loaded, c->found.path, c->loaded_image.data, c->loaded_image.len);
+	if (r)
+		return r;
+	job.elf = &loaded;
+	r = link_run(&job);
+	elf_release(&loaded);
+	return r;
 }
 
 static int run(struct insmod_ctx *c)
@@ -184,6 +196,7 @@ static int run(struct insmod_ctx *c)
 
 static void release_ctx(struct insmod_ctx *c)
 {
+	image_release(&c->loaded_image);
 	params_release(&c->params);
 	free(c->kernel_args);
 	free(c->name);
