@@ -73,6 +73,8 @@ struct outbuf {
 	size_t len, cap;
 };
 
+#if defined(HAVE_ZLIB) || defined(HAVE_LZMA) || defined(HAVE_ZSTD)
+
 static int outbuf_grow(struct outbuf *o, const char *path)
 {
 	size_t cap = o->cap ? o->cap * 2 : (size_t)1 << 20;
@@ -92,6 +94,8 @@ static int outbuf_grow(struct outbuf *o, const char *path)
 	o->cap = cap;
 	return 0;
 }
+
+#endif
 
 #ifdef HAVE_ZLIB
 static int inflate_gzip(const char *path, const uint8_t *in, size_t n, struct outbuf *o)
@@ -219,6 +223,8 @@ int decompress(enum compression c, const char *path, const uint8_t *data,
 	case COMP_ZSTD: r = inflate_zstd(path, data, n, &o); break;
 #endif
 	default:
+		(void)data;	/* used only by the decoders built in */
+		(void)n;
 		log_error("%s: %s-compressed, but this insmod was built without %s support",
 			  path, compression_name(c), compression_name(c));
 		break;
