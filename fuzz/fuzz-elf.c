@@ -112,6 +112,22 @@ static void check_relocs(const struct elf_file *elf)
 			FUZZ_ASSERT(r.sym < elf->nsymbols);
 			FUZZ_ASSERT(r.offset <= elf->sections[elf->sections[s].info].size);
 		}
+		/* the bulk decoder: the same entries, stopping at the first
+		 * one elf_reloc() refuses */
+		for (size_t first = 0; first < n + 1;) {
+			struct elf_reloc batch[7], one;
+			size_t got = elf_reloc_batch(elf, s, first, 7, batch);
+
+			FUZZ_ASSERT(got <= 7 && got <= (first < n ? n - first : 0));
+			for (size_t k = 0; k < got; k++) {
+				FUZZ_ASSERT(elf_reloc(elf, s, first + k, &one) == 0);
+				FUZZ_ASSERT(one.offset == batch[k].offset && one.type == batch[k].type &&
+					    one.sym == batch[k].sym && one.addend == batch[k].addend);
+			}
+			if (got < 7 && first + got < n)
+				FUZZ_ASSERT(elf_reloc(elf, s, first + got, &one) != 0);
+			first += got < 7 ? got + 1 : got;
+		}
 	}
 }
 
