@@ -58,7 +58,11 @@ struct arch_ops {
 
 	/* Applies relocation section relsec, entry by entry.  May be NULL:
 	 * the generic loop (link_apply_section_in_order) then calls
-	 * apply_one for each entry in file order. */
+	 * apply_one for each entry in file order, and for a large module on
+	 * two threads at once (each thread owning whole target sections): so
+	 * without this hook apply_one must keep no state outside the field
+	 * it writes.  An arch with state (PLTs) provides the hook and is run
+	 * on one thread, in the order it chooses. */
 	int (*apply_section)(struct linker *lk, size_t relsec);
 
 	/* Applies one entry.  lk may have no ELF file (unit tests): use only
