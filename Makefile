@@ -75,6 +75,14 @@ demo: all
 check: all unit sanitize
 	sh tests/run-all.sh
 
+# The GNU ld oracle over whole Debian packages (minutes each), and the
+# benchmark against ld.bfd and ld.lld.  Neither is part of check.
+oracle-full: all
+	for a in amd64 i386 arm64; do sh tests/oracle/full.sh $$a || exit 1; done
+
+bench: all
+	sh bench/bench.sh
+
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(BUILD)/insmod $(DESTDIR)$(SBINDIR)/insmod
@@ -88,7 +96,7 @@ uninstall:
 clean:
 	rm -rf build
 
-.PHONY: all unit sanitize deps demo check install uninstall clean
+.PHONY: all unit sanitize deps demo check oracle-full bench install uninstall clean
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 -include fuzz/fuzz.mk
