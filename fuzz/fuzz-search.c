@@ -13,7 +13,8 @@
  * is linked with a copy of search.o whose opendir() and glob() calls go
  * to fuzz_opendir() and fuzz_glob() here (fuzz.mk): directory walks and glob
  * patterns outside ROOT (or with a ".." component, or relative) find
- * nothing, so that a fuzzed "path=/" cannot walk the whole file system.
+ * nothing, so that a fuzzed "path=/" cannot walk the whole file system
+ * (and see fuzz_glob for the patterns).
  * The parser sees every input unchanged. */
 #include "fuzz-common.h"
 
@@ -51,9 +52,23 @@ DIR *fuzz_opendir(const char *name)
 	return opendir(name);
 }
 
+/* Patterns are held to the tree too: no component may start with a dot or
+ * a backslash (".?" and an escaped ".." match ".."), and at most three components may
+ * hold wildcards (the tree has a directory symlink loop, through which
+ * "* / * / * / ..." would multiply without end). */
 int fuzz_glob(const char *pattern, int flags, int (*errfunc)(const char *, int), glob_t *g)
 {
-	if (!allowed(pattern))
+	int wild = 0;
+
+	if (!allowed(pattern) || strstr(pattern, "/.") || strstr(pattern, "/\\"))
+		return GLOB_NOMATCH;
+	for (const char *c = pattern; c; c = strchr(c + 1, '/')) {
+		size_t n = strcspn(c + 1, "/");
+
+		if (memchr(c + 1, '*', n) || memchr(c + 1, '?', n) || memchr(c + 1, '[', n))
+			wild++;
+	}
+	if (wild > 3)
 		return GLOB_NOMATCH;
 	return glob(pattern, flags, errfunc, g);
 }
