@@ -11,6 +11,7 @@
  * order, so the output is stable), addresses as wide as the target's
  * pointers.  Type letters T D R B A U, lower case for local symbols; unlike
  * the original, symbols of NOBITS sections print as B. */
+#include "util.h"
 #include "link-int.h"
 #include "log.h"
 
@@ -32,17 +33,6 @@ static int by_address(const void *a, const void *b)
 	if (x->value != y->value)
 		return x->value < y->value ? -1 : 1;
 	return x->index < y->index ? -1 : x->index > y->index;
-}
-
-static unsigned log2_of(uint64_t a)
-{
-	unsigned n = 0;
-
-	while (a > 1) {
-		a >>= 1;
-		n++;
-	}
-	return n;
 }
 
 /* The letter for a symbol, or 0 to leave it out of the map. */
@@ -82,7 +72,7 @@ static void print_sections(const struct linker *lk, int width)
 		const struct link_sec *s = &lk->secs[order[k]];
 
 		log_output("%-15s %08" PRIx64 "  %0*" PRIx64 "  2**%u", lk->elf->sections[order[k]].name,
-			   s->size, width, s->addr, log2_of(s->align));
+			   s->size, width, s->addr, log2_floor(s->align));
 	}
 	free(order);
 }

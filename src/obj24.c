@@ -9,6 +9,7 @@
  * a name lists are the original's (obj_add_symbol): a global beats a
  * local, a definition beats an undefined reference or a weak one.  The
  * load order is the original's too (obj_load_order_prio). */
+#include "util.h"
 #include "mod24-int.h"
 #include "arch/arch.h"
 #include "link.h"
@@ -726,17 +727,6 @@ static char letter(const struct obj24 *o, const struct sym24 *s)
 	return s->bind == STB_LOCAL ? (char)(c - 'A' + 'a') : c;
 }
 
-static unsigned log2_of(uint64_t a)
-{
-	unsigned n = 0;
-
-	while (a > 1) {
-		a >>= 1;
-		n++;
-	}
-	return n;
-}
-
 /* print_load_map(): sections in load order, then every listed symbol of
  * a loaded section or absolute, by value. */
 int obj24_print_map(const struct obj24 *o)
@@ -750,7 +740,7 @@ int obj24_print_map(const struct obj24 *o)
 	log_output("Sections:       Size      %-*s  Align", width, "Address");
 	for (size_t i = o->first; i != SEC24_END; i = o->secs[i].next)
 		log_output("%-15s %08" PRIx64 "  %0*" PRIx64 "  2**%u", o->secs[i].name, o->secs[i].size, width,
-			   o->secs[i].addr & mask, log2_of(o->secs[i].align));
+			   o->secs[i].addr & mask, log2_floor(o->secs[i].align));
 	for (size_t i = 1; i < o->nsyms; i++) {
 		const struct sym24 *s = &o->syms[i];
 

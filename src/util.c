@@ -21,3 +21,14 @@ bool read_first_line(const char *root, const char *path, char *buf, size_t size)
 	strbuf_release(&sb);
 	return ok;
 }
+
+unsigned log2_floor(uint64_t a)
+{
+	unsigned n = 0;
+
+	while (a > 1) {
+		a >>= 1;
+		n++;
+	}
+	return n;
+}

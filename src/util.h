@@ -4,9 +4,13 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* The first line of ROOT/PATH (a /proc or /sys file, usually), without its
  * newline, into buf[size]; false if it cannot be read.  root may be NULL. */
 bool read_first_line(const char *root, const char *path, char *buf, size_t size);
+
+/* floor(log2(a)), 0 for a <= 1: an alignment as the map's 2**N. */
+unsigned log2_floor(uint64_t a);
 
 #endif
