@@ -5,8 +5,8 @@
 # "FAIL: what".  A program that exits non-zero without having printed a
 # FAIL line counts as one failure of its own, so a crash is never silent.
 #
-# The unit and command-line tests run twice: against the plain build and
-# against the ASan+UBSan build (build/san).  The kernel tests run in QEMU.
+# Every test runs twice: against the plain build and against the ASan+UBSan
+# build (build/san), the kernel tests too (in QEMU, Debian's own kernel).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -64,9 +64,13 @@ fi
 # ---- end of hostile input ---------------------------------------------
 
 if [ -z "${SKIP_QEMU:-}" ]; then
-	for t in tests/qemu/test-*.sh; do
-		[ -f "$t" ] || continue
-		run "qemu/${t##*/}" env INSMOD="$top/build/insmod" sh "$t"
+	# In the real kernel too, the sanitized insmod runs every test again.
+	for build in build build/san; do
+		[ -x "$build/insmod" ] || continue
+		for t in tests/qemu/test-*.sh; do
+			[ -f "$t" ] || continue
+			run "$build/qemu/${t##*/}" env INSMOD="$top/$build/insmod" sh "$t"
+		done
 	done
 fi
 
