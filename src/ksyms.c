@@ -206,7 +206,10 @@ static const char *quick_name(enum ksym_format format, const char *p, const char
 }
 
 /* Can the line at p be skipped without parsing it?  Notes __ksymtab_
- * lines on the way, whose presence changes what counts as exported. */
+ * lines on the way, whose presence changes what counts as exported.  A
+ * __ksymtab_NAME line stands for NAME only when no "[MODULE]" follows;
+ * with one it is a module's symbol of that whole name (see
+ * parse_kallsyms_line), so either name being wanted keeps the line. */
 static bool quick_reject(struct ksym_table *t, enum ksym_format format, const char *p, const char *end)
 {
 	const size_t skip = sizeof(KSYMTAB_PREFIX) - 1;
@@ -217,7 +220,8 @@ static bool quick_reject(struct ksym_table *t, enum ksym_format format, const ch
 	if (format == KSYMS_KALLSYMS && name[0] == '_' && memcmp(name, KSYMTAB_PREFIX, skip) == 0 &&
 	    name[skip] != ' ' && name[skip] != '\t' && name[skip] != '\r' && name[skip] != '\n') {
 		t->have_ksymtab = true;
-		name += skip;
+		if (prefilter_pass(t, name + skip))
+			return false;
 	}
 	return !prefilter_pass(t, name);
 }

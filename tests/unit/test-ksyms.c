@@ -146,11 +146,13 @@ static void test_filter(void)
 		"ffffffff81002000 T wanted_long_name_over_eight\n"
 		"ffffffff82000010 r __ksymtab_wanted_long_name_over_eight\n"
 		"ffffffff81003000 T wanted_long_name_over_eighX\n"
-		"ffffffffc0000000 T from_module\t[some_module]\n");
+		"ffffffffc0000000 T from_module\t[some_module]\n"
+		"ffffffffc0001000 r __ksymtab_own_export\t[some_module]\n");
 
 	ksyms_init(&t);
 	CHECK(ksyms_want(&t, "b") == 0 && ksyms_want(&t, "wanted_long_name_over_eight") == 0 &&
-	      ksyms_want(&t, "from_module") == 0, "filter: names registered");
+	      ksyms_want(&t, "from_module") == 0 && ksyms_want(&t, "__ksymtab_own_export") == 0,
+	      "filter: names registered");
 	ksyms_filter(&t);
 	CHECK(ksyms_load_file(&t, f) == 0, "filter: loads");
 	ksyms_finish(&t);
@@ -158,7 +160,9 @@ static void test_filter(void)
 	CHECK(exported(&t, "wanted_long_name_over_eight"), "filter: a long wanted name is found");
 	CHECK(get(&t, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa") == NULL && get(&t, "wanted_long_name_over_eighX") == NULL,
 	      "filter: other names are not kept");
-	CHECK(t.nsyms == 3, "filter: the table holds only the wanted names");
+	CHECK(t.nsyms == 4, "filter: the table holds only the wanted names");
+	CHECK(get(&t, "__ksymtab_own_export") && get(&t, "__ksymtab_own_export")->addr == 0xffffffffc0001000ull,
+	      "filter: a module's own __ksymtab_ symbol is kept under its whole name (found by fuzz-ksyms)");
 	CHECK(ksyms_detach(&t) == 0 && t.files[0].map == NULL, "filter: the file is unmapped once detached");
 	CHECK(exported(&t, "from_module") && get(&t, "from_module")->owner_len == 11 &&
 	      memcmp(get(&t, "from_module")->owner, "some_module", 11) == 0,
