@@ -872,6 +872,19 @@ static bool needs_kernel_reason(int err)
 	       err == ENOSPC || err == ERANGE;
 }
 
+/* How many of the kernel's lines will be printed under the error line:
+ * -q silences the complaints among them (unknown symbols, version magic),
+ * and the error line must not promise a reason that never comes. */
+static size_t kernel_lines_shown(const struct kernel_report *k)
+{
+	size_t n = k->more_lines;
+
+	for (size_t i = 0; i < k->nlines; i++)
+		if (!k->line_is_complaint[i] || !log_is_quiet())
+			n++;
+	return n;
+}
+
 /* The one error line. */
 static void error_line(struct strbuf *sb, const struct load_failure *f,
 		       const char *root, const struct kernel_report *k,
@@ -905,7 +918,8 @@ static void error_line(struct strbuf *sb, const struct load_failure *f,
 	strbuf_printf(sb, " (%s: %s)", name, strerror(err));
 
 	if (kernel_said) {
-		strbuf_puts(sb, "; see the kernel's reason below");
+		if (kernel_lines_shown(k) > 0)
+			strbuf_puts(sb, "; see the kernel's reason below");
 	} else if (!log_readable) {
 		if (err == ENOENT)
 			strbuf_puts(sb, "; see dmesg for the missing symbols");

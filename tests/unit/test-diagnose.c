@@ -565,6 +565,18 @@ static void test_report_unknown_symbols(void)
 	      !has(out, "Unknown symbol") && !has(out, "provided by"),
 	      "unknown symbols under -q: only the error and plain kernel lines");
 
+	/* Under -q with only unknown-symbol lines from the kernel, nothing is
+	 * printed below the error line, so it must not point there, nor say
+	 * that the kernel gave no reason. */
+	fake_log(&w, 1, "3,102,1002,-;dummy: Unknown symbol snd_pcm_new (err -2)\n",
+		 (const char *)NULL);
+	log_setup(LOG_TO_TERMINAL, 0, true);
+	out = diagnose(&f, &w);
+	log_setup(LOG_TO_TERMINAL, 0, false);
+	CHECK(count_lines(out) == 1 && has(out, "(ENOENT: No such file or directory)\n") &&
+	      !has(out, "below") && !has(out, "logged no reason"),
+	      "unknown symbols under -q, no other kernel line: the error line alone, pointing nowhere");
+
 	/* The provider is loaded already: a GPL-only export. */
 	put("root/sys/module/snd_pcm/initstate", "live\n");
 	fake_log(&w, 1, "3,1,1,-;dummy: Unknown symbol snd_pcm_new (err -2)\n",
