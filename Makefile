@@ -36,6 +36,7 @@ LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
 MAIN_OBJ  := $(BUILD)/src/main.o
 UNIT_SRC  := $(wildcard tests/unit/test-*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+UNIT_HDR  := $(wildcard tests/unit/*.h)
 
 all: $(BUILD)/insmod
 
@@ -50,7 +51,7 @@ $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -iquote src -MMD -MP -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libinsmod.a
+$(BUILD)/tests/%: tests/unit/%.c $(UNIT_HDR) $(BUILD)/libinsmod.a
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -iquote src -iquote tests/unit $(LDFLAGS) -o $@ $< $(BUILD)/libinsmod.a $(LIB_LIBS)
 

@@ -6,7 +6,6 @@
  * when empty) and read back from a captured stderr. */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -19,50 +18,17 @@
 
 #include "check.h"
 #include "diagnose.h"
+#include "helpers.h"
 #include "log.h"
 
 #define REL "6.1.0-test"
 
 static char top[256];		/* the mkdtemp directory */
 
-static void die(const char *what)
-{
-	perror(what);
-	exit(2);
-}
-
-static void mkdirs(const char *path)
-{
-	char buf[PATH_MAX];
-
-	snprintf(buf, sizeof buf, "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-			die(buf);
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-		die(buf);
-}
-
 /* Writes TEXT to TOP/REL_PATH, making directories on the way. */
 static void put(const char *rel_path, const char *text)
 {
-	char path[PATH_MAX], dir[PATH_MAX];
-	char *slash;
-	FILE *fp;
-
-	snprintf(path, sizeof path, "%s/%s", top, rel_path);
-	snprintf(dir, sizeof dir, "%s", path);
-	slash = strrchr(dir, '/');
-	*slash = '\0';
-	mkdirs(dir);
-	fp = fopen(path, "w");
-	if (!fp || fputs(text, fp) == EOF || fclose(fp) != 0)
-		die(path);
+	put_file(top, rel_path, text, true);
 }
 
 static void drop(const char *rel_path)
@@ -73,56 +39,9 @@ static void drop(const char *rel_path)
 	unlink(path);
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	(void)st; (void)flag; (void)ftw;
-	return remove(path);
-}
-
-/* ---- capturing what is logged ------------------------------------------ */
-
-static char captured[65536];
-static int saved_stderr = -1;
-static FILE *capture_file;
-
-static void capture_begin(void)
-{
-	fflush(stderr);
-	capture_file = tmpfile();
-	if (!capture_file)
-		die("tmpfile");
-	saved_stderr = dup(2);
-	if (saved_stderr < 0 || dup2(fileno(capture_file), 2) < 0)
-		die("dup2");
-}
-
-static const char *capture_end(void)
-{
-	size_t n;
-
-	fflush(stderr);
-	dup2(saved_stderr, 2);
-	close(saved_stderr);
-	rewind(capture_file);
-	n = fread(captured, 1, sizeof captured - 1, capture_file);
-	captured[n] = '\0';
-	fclose(capture_file);
-	return captured;
-}
-
 static bool has(const char *text, const char *needle)
 {
 	return strstr(text, needle) != NULL;
-}
-
-static size_t count_lines(const char *text)
-{
-	size_t n = 0;
-
-	for (; *text; text++)
-		n += *text == '\n';
-	return n;
 }
 
 /* ---- canned kernel logs ------------------------------------------------- */
@@ -849,6 +768,6 @@ int main(void)
 	test_report_many_lines();
 	test_watch();
 
-	nftw(top, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	remove_tree(top);
 	return CHECK_DONE();
 }

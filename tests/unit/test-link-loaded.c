@@ -4,16 +4,14 @@
  * kernel. */
 #include "check.h"
 #include "elf.h"
+#include "helpers.h"
 #include "link.h"
 #include "log.h"
 
 #include <elf.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define MODULE "tests/oracle/modules/x86_64-relocs.ko"
@@ -24,15 +22,7 @@ static char root[] = "/tmp/test-link-loaded.XXXXXX";
 
 static void put(const char *rel, const char *text)
 {
-	char path[1024];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root, rel);
-	f = fopen(path, "w");
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
+	put_file(root, rel, text, false);
 }
 
 static bool blob_holds(const char *path, uint64_t v)
@@ -76,8 +66,8 @@ static void fake_sections(const struct elf_file *elf, bool zero)
 int main(void)
 {
 	struct elf_file elf;
-	struct stat st;
-	char syms[600], blob[600], cmd[700];
+	size_t size;
+	char syms[600], blob[600], dir[700];
 	const char *files[1] = { syms };
 	struct link_job job = {
 		.path = MODULE, .elf = &elf, .module_name = NAME, .release = "6.1.0-test",
@@ -85,20 +75,16 @@ int main(void)
 		.blob_path = blob, .sysfs_root = root,
 	};
 	void *map;
-	int fd = open(MODULE, O_RDONLY), r;
+	int r;
 
 	log_setup(LOG_TO_NOWHERE, 0, true);
-	if (fd < 0 || fstat(fd, &st) < 0 || !mkdtemp(root))
-		return 1;
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED || elf_parse(&elf, MODULE, map, (size_t)st.st_size) < 0)
+	map = map_module(MODULE, &elf, &size);
+	if (!map || !mkdtemp(root))
 		return 1;
 	snprintf(syms, sizeof(syms), "%s/kallsyms", root);
 	snprintf(blob, sizeof(blob), "%s/blob", root);
-	snprintf(cmd, sizeof(cmd), "mkdir -p %s/sys/module/" NAME "/sections", root);
-	if (system(cmd) != 0)
-		return 1;
+	snprintf(dir, sizeof(dir), "%s/sys/module/" NAME "/sections", root);
+	mkdirs(dir);
 	put("kallsyms", "ffffffff81000000 T _printk\nffffffff81000008 r __ksymtab__printk\n"
 			"ffffffff81000010 D jiffies\nffffffff81000018 r __ksymtab_jiffies\n"
 			"ffffffff81000020 T kfree\nffffffff81000028 r __ksymtab_kfree\n");
@@ -114,16 +100,14 @@ int main(void)
 	r = link_run(&job);
 	CHECK(r < 0 && access(blob, F_OK) != 0, "after load: all-zero addresses (not root) are refused, no blob");
 
-	snprintf(cmd, sizeof(cmd), "rm -rf %s/sys", root);
-	if (system(cmd) != 0)
+	snprintf(dir, sizeof(dir), "%s/sys", root);
+	if (remove_tree(dir) != 0)
 		return 1;
 	r = link_run(&job);
 	CHECK(r < 0, "after load: a module missing from sysfs is refused");
 
-	elf_release(&elf);
-	munmap(map, (size_t)st.st_size);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-	if (system(cmd) != 0)
+	unmap_module(&elf, map, size);
+	if (remove_tree(root) != 0)
 		return 1;
 	return CHECK_DONE();
 }

@@ -5,16 +5,14 @@
  * installed reference. */
 #include "check.h"
 #include "elf.h"
+#include "helpers.h"
 #include "link.h"
 #include "log.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define MODULE "tests/oracle/modules/x86_64-relocs.ko"
@@ -45,50 +43,38 @@ static void install_reference(const uint8_t *image, size_t size, const char *fro
 int main(void)
 {
 	struct elf_file elf;
-	struct stat st;
-	char syms[1024], cmd[1200];
+	size_t size;
+	char syms[1024], dir[1024];
 	const char *files[1] = { syms };
 	struct link_job job = {
 		.path = MODULE, .elf = &elf, .module_name = "x86_64_relocs", .release = "6.1.0-test",
 		.symbol_files = files, .nsymbol_files = 1, .probe = true, .sysfs_root = root,
 	};
 	void *map;
-	int fd = open(MODULE, O_RDONLY);
-	FILE *f;
 
 	log_setup(LOG_TO_NOWHERE, 0, true);
-	if (fd < 0 || fstat(fd, &st) < 0 || !mkdtemp(root))
+	map = map_module(MODULE, &elf, &size);
+	if (!map || !mkdtemp(root))
 		return 1;
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED || elf_parse(&elf, MODULE, map, (size_t)st.st_size) < 0)
-		return 1;
-	snprintf(cmd, sizeof(cmd), "mkdir -p %s/lib/modules/6.1.0-test/kernel", root);
-	if (system(cmd) != 0)
-		return 1;
+	snprintf(dir, sizeof(dir), "%s/lib/modules/6.1.0-test/kernel", root);
+	mkdirs(dir);
 	snprintf(syms, sizeof(syms), "%s/kallsyms", root);
-	f = fopen(syms, "w");
-	fputs("ffffffff81000000 T _printk\nffffffff81000008 r __ksymtab__printk\n"
-	      "ffffffff81000010 D jiffies\nffffffff81000018 r __ksymtab_jiffies\n"
-	      "ffffffff81000020 T kfree\nffffffff81000028 r __ksymtab_kfree\n", f);
-	fclose(f);
+	put_file(NULL, syms, "ffffffff81000000 T _printk\nffffffff81000008 r __ksymtab__printk\n"
+		 "ffffffff81000010 D jiffies\nffffffff81000018 r __ksymtab_jiffies\n"
+		 "ffffffff81000020 T kfree\nffffffff81000028 r __ksymtab_kfree\n", false);
 
 	CHECK(link_run(&job) == 0, "no installed module: the release alone is compared, and it matches");
-	snprintf(cmd, sizeof(cmd), "%s/lib/modules/6.1.0-test/modules.dep", root);
-	f = fopen(cmd, "w");
-	fputs("kernel/ref.ko:\nkernel/other.ko: kernel/ref.ko\n", f);
-	fclose(f);
-	install_reference(map, (size_t)st.st_size, NULL, NULL);
+	put_file(root, "lib/modules/6.1.0-test/modules.dep",
+		 "kernel/ref.ko:\nkernel/other.ko: kernel/ref.ko\n", false);
+	install_reference(map, size, NULL, NULL);
 	CHECK(link_run(&job) == 0, "the kernel's vermagic (from an installed module) is the module's: accepted");
-	install_reference(map, (size_t)st.st_size, "SMP preempt", "SMP PREEMPT");
+	install_reference(map, size, "SMP preempt", "SMP PREEMPT");
 	CHECK(link_run(&job) == -ENOEXEC, "a vermagic whose flags differ from the kernel's is refused");
 	job.force = true;
 	CHECK(link_run(&job) == 0, "-f turns the vermagic mismatch into a warning");
 
-	elf_release(&elf);
-	munmap(map, (size_t)st.st_size);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-	if (system(cmd) != 0)
+	unmap_module(&elf, map, size);
+	if (remove_tree(root) != 0)
 		return 1;
 	return CHECK_DONE();
 }

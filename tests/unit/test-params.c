@@ -12,45 +12,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "check.h"
+#include "helpers.h"
 #include "log.h"
 #include "params.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
-
-/* ------------------------------------------------------------------ */
-/* Capturing what the library logs                                    */
-
-static char captured[1 << 16];
-static FILE *capture_file;
-static int saved_stderr = -1;
-
-static void capture_start(void)
-{
-	fflush(stderr);
-	capture_file = tmpfile();
-	saved_stderr = dup(2);
-	if (capture_file)
-		dup2(fileno(capture_file), 2);
-}
-
-static const char *capture_stop(void)
-{
-	size_t n = 0;
-
-	fflush(stderr);
-	dup2(saved_stderr, 2);
-	close(saved_stderr);
-	if (capture_file) {
-		rewind(capture_file);
-		n = fread(captured, 1, sizeof(captured) - 1, capture_file);
-		fclose(capture_file);
-	}
-	captured[n] = '\0';
-	return captured;
-}
 
 /* A word as a test label: control and non-ASCII bytes escaped, so that
  * every CHECK stays on one line.  A few rotating buffers, so that two may
@@ -121,9 +89,9 @@ static int run_check(const char *const *words, size_t n, bool is64,
 {
 	int r;
 
-	capture_start();
+	capture_begin();
 	r = params_check(decls, ndecls, (char *const *)words, n, "testmod", is64, set);
-	*log = capture_stop();
+	*log = capture_end();
 	return r;
 }
 
@@ -467,18 +435,18 @@ static void test_unknown_listing(void)
 
 	/* A module without parameters says so. */
 	const char *w1[] = { "foo=1" };
-	capture_start();
+	capture_begin();
 	r = params_check(NULL, 0, (char *const *)w1, 1, "plain", true, &set);
-	log = capture_stop();
+	log = capture_end();
 	CHECK(r == -EINVAL && strstr(log, "insmod: plain: unknown parameter 'foo'\n") &&
 	      strstr(log, "insmod: plain declares no parameters\n"),
 	      "module without parameters: unknown name, 'declares no parameters'");
 
 	/* ...but still accepts dyndbg. */
 	const char *w2[] = { "dyndbg=+p" };
-	capture_start();
+	capture_begin();
 	r = params_check(NULL, 0, (char *const *)w2, 1, "plain", true, &set);
-	log = capture_stop();
+	log = capture_end();
 	CHECK(r == 0 && set.count == 1, "module without parameters: dyndbg accepted");
 	params_release(&set);
 }
@@ -837,9 +805,9 @@ static void test_kernel_string(void)
 			 n > 1 ? " ..." : "");
 		r = run_check(c->words, n, true, &set, &log);
 		if (r == 0) {
-			capture_start();
+			capture_begin();
 			s = params_kernel_string(&set);
-			log = capture_stop();
+			log = capture_end();
 		}
 		if (c->want) {
 			CHECK_STR(s, c->want, "kernel string for %s", label);

@@ -1,8 +1,6 @@
 /* Unit tests for the module search (src/search.c): each mechanism is
  * checked on a directory tree built under a temporary directory. */
 #include <errno.h>
-#include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -13,6 +11,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "helpers.h"
 #include "log.h"
 #include "search.h"
 
@@ -24,13 +23,7 @@ static int case_no;
 
 static char got[PATH_MAX * 2];	/* last result's path, or "" */
 static bool got_searched;
-static char errtext[16384];	/* what the last search logged */
-
-static void die(const char *what)
-{
-	perror(what);
-	exit(2);
-}
+static const char *errtext = "";	/* what the last search logged */
 
 /* A fresh directory for one case; unsets the environment variables. */
 static void new_case(void)
@@ -41,23 +34,6 @@ static void new_case(void)
 	unsetenv("MODPATH");
 	unsetenv("MODULECONF");
 	unsetenv("MODULECONFIG");
-}
-
-static void mkdirs(const char *path)
-{
-	char buf[PATH_MAX];
-
-	snprintf(buf, sizeof(buf), "%s", path);
-	for (char *p = buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-			die(buf);
-		*p = '/';
-	}
-	if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-		die(buf);
 }
 
 static const char *at(const char *fmt, ...) PRINTF_LIKE(1, 2);
@@ -81,21 +57,7 @@ static const char *at(const char *fmt, ...)
 /* Creates a file (and its parent directories) with the given contents. */
 static void put(const char *path, const char *contents)
 {
-	char dir[PATH_MAX];
-	char *slash;
-	FILE *f;
-
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash && slash != dir) {
-		*slash = '\0';
-		mkdirs(dir);
-	}
-	f = fopen(path, "w");
-	if (!f)
-		die(path);
-	fputs(contents, f);
-	fclose(f);
+	put_file(NULL, path, contents, true);
 }
 
 static void touch(const char *path)
@@ -107,26 +69,11 @@ static void touch(const char *path)
 static int search(const char *arg, const char *release, const char *root)
 {
 	struct search_result res;
-	char capture[PATH_MAX];
-	int saved, fd, rc;
-	ssize_t n;
+	int rc;
 
-	snprintf(capture, sizeof(capture), "%s/stderr", top);
-	fflush(stderr);
-	saved = dup(2);
-	fd = open(capture, O_RDWR | O_CREAT | O_TRUNC, 0600);
-	if (saved < 0 || fd < 0 || dup2(fd, 2) < 0)
-		die("capturing stderr");
-
+	capture_begin();
 	rc = module_search(arg, release, root, &res);
-
-	fflush(stderr);
-	if (dup2(saved, 2) < 0)
-		die("restoring stderr");
-	close(saved);
-	n = pread(fd, errtext, sizeof(errtext) - 1, 0);
-	errtext[n > 0 ? n : 0] = '\0';
-	close(fd);
+	errtext = capture_end();
 
 	snprintf(got, sizeof(got), "%s", rc == 0 && res.path ? res.path : "");
 	got_searched = rc == 0 && res.searched;
@@ -135,15 +82,6 @@ static int search(const char *arg, const char *release, const char *root)
 	else if (res.path)
 		printf("FAIL: a failed search left a path\n");
 	return rc;
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
 }
 
 /* ---- the cases ---- */
@@ -623,6 +561,6 @@ int main(void)
 	test_etc_files();
 	test_not_found();
 
-	nftw(top, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	remove_tree(top);
 	return CHECK_DONE();
 }

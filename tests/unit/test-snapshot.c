@@ -6,7 +6,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "helpers.h"
 #include "log.h"
 #include "snapshot.h"
 
@@ -27,12 +27,6 @@
 static char top[256];
 static char proc_root[PATH_MAX];
 static char *big;		/* a kallsyms larger than the copy buffer */
-
-static void die(const char *what)
-{
-	perror(what);
-	exit(2);
-}
 
 static const char *at(const char *rel)
 {
@@ -46,10 +40,7 @@ static const char *at(const char *rel)
 
 static void put(const char *rel, const char *text)
 {
-	FILE *fp = fopen(at(rel), "w");
-
-	if (!fp || fputs(text, fp) == EOF || fclose(fp) != 0)
-		die(rel);
+	put_file(top, rel, text, false);
 }
 
 /* The whole of TOP/REL, or NULL; malloc'ed. */
@@ -108,52 +99,6 @@ static int entries(const char *rel)
 		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, ".."))
 			n++;
 	closedir(d);
-	return n;
-}
-
-static int rm_one(const char *path, const struct stat *st, int flag,
-		  struct FTW *ftw)
-{
-	(void)st; (void)flag; (void)ftw;
-	return remove(path);
-}
-
-/* ---- capturing warnings ------------------------------------------------- */
-
-static char captured[16384];
-static int saved_stderr;
-static FILE *capture_file;
-
-static void capture_begin(void)
-{
-	fflush(stderr);
-	capture_file = tmpfile();
-	saved_stderr = dup(2);
-	if (!capture_file || saved_stderr < 0 ||
-	    dup2(fileno(capture_file), 2) < 0)
-		die("capture");
-}
-
-static const char *capture_end(void)
-{
-	size_t n;
-
-	fflush(stderr);
-	dup2(saved_stderr, 2);
-	close(saved_stderr);
-	rewind(capture_file);
-	n = fread(captured, 1, sizeof captured - 1, capture_file);
-	captured[n] = '\0';
-	fclose(capture_file);
-	return captured;
-}
-
-static size_t count_lines(const char *text)
-{
-	size_t n = 0;
-
-	for (; *text; text++)
-		n += *text == '\n';
 	return n;
 }
 
@@ -360,6 +305,6 @@ int main(void)
 	test_now();
 
 	free(big);
-	nftw(top, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	remove_tree(top);
 	return CHECK_DONE();
 }

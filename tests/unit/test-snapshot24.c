@@ -1,6 +1,7 @@
 /* Unit test: on a 2.4 kernel the ksymoops snapshot copies /proc/ksyms (as
  * the specification says); where there is none (2.6+), /proc/kallsyms. */
 #include "check.h"
+#include "helpers.h"
 #include "log.h"
 #include "snapshot.h"
 
@@ -14,15 +15,7 @@ static char top[4096];
 
 static void put(const char *rel, const char *text)
 {
-	char path[8192];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", top, rel);
-	f = fopen(path, "w");
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
+	put_file(top, rel, text, false);
 }
 
 static bool holds(const char *rel, const char *text)
@@ -75,8 +68,7 @@ int main(void)
 	CHECK(snapshot_take_at(dir, proc, when) == 0, "a snapshot on a 2.6+ kernel");
 	snprintf(path, sizeof(path), "ksymoops/%s.ksyms", stamp);
 	CHECK(holds(path, "ffffffff81000000 T printk\n"), "... copies /proc/kallsyms");
-	snprintf(path, sizeof(path), "rm -rf '%s'", top);
-	if (system(path) != 0)
+	if (remove_tree(top) != 0)
 		return 1;
 	return CHECK_DONE();
 }
