@@ -12,7 +12,7 @@
 # -fsanitize=fuzzer-no-link,address,undefined (UBSan not recoverable, so
 # undefined behaviour is a crash).  `make check` runs fuzz/run-check.sh
 # (through tests/run-all.sh), which replays the seeds and regressions and
-# fuzzes each target for a short fixed time.
+# fuzzes each target for a short fixed budget (a seed and a number of runs).
 
 FUZZ_CC       ?= clang
 FUZZ_BUILD    := build/fuzz

@@ -18,3 +18,16 @@ fuzz_options() {	# fuzz_options TARGET
 	   printf '%s ' -max_len=4096 ;;
 	esac
 }
+
+# The budget of each target in `make check`: executions that take about
+# 20 s on the 2-core machine this was written on (their speeds differ
+# tenfold: fuzz-search builds a directory tree per input).
+check_runs() {	# check_runs TARGET
+	case $1 in
+	elf) echo 600000 ;;
+	link|ksyms) echo 150000 ;;
+	params) echo 100000 ;;
+	search) echo 150000 ;;
+	*) echo 50000 ;;
+	esac
+}

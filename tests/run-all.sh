@@ -52,8 +52,9 @@ done
 
 # ---- hostile input (fuzz/, tests/malformed/) --------------------------
 # The malformed-module corpus against both builds, then the fuzzers'
-# seeds and regression corpus replayed and a short fixed-time fuzz run of
-# each target (FUZZ_SECONDS, default 20 per target; SKIP_FUZZ=1 skips it).
+# seeds and regression corpus replayed and a short fuzz run of each target
+# with a fixed seed and number of executions (fuzz/run-check.sh; SKIP_FUZZ=1
+# skips it).
 for build in build build/san; do
 	[ -x "$build/insmod" ] || continue
 	run "$build/malformed" env INSMOD="$top/$build/insmod" sh tests/malformed/run.sh
