@@ -1,13 +1,21 @@
 /* -O FILE: the image, written so that FILE is either the whole new blob or
  * untouched.  The bytes go to a new temporary file in the same directory
- * (O_EXCL|O_NOFOLLOW, so nothing already there is followed or clobbered),
- * are checked written in full and closed without error (ENOSPC and EDQUOT
- * can surface at close on some file systems), and only then renamed over
- * FILE; on any failure the temporary file is removed. */
+ * (O_EXCL|O_NOFOLLOW, so nothing already there is followed or clobbered)
+ * whose blocks are reserved first (fallocate), are checked written in full
+ * and closed without error (ENOSPC and EDQUOT can surface at close on some
+ * file systems), and only then renamed over FILE; on any failure the
+ * temporary file is removed.
+ *
+ * Opening is split from writing so that the linker can create the file and
+ * reserve its blocks while it still relocates (for amdgpu, 8 MB on tmpfs:
+ * reserving is half the cost of writing), and opening logs nothing: its
+ * error waits for link_blob_commit(), so that a link failing for another
+ * reason reports only that reason. */
 #include "link-int.h"
 #include "log.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,29 +62,83 @@ static int create_temp(const char *path, char *tmp, size_t cap)
 	return -EEXIST;
 }
 
-int link_write_blob(const char *path, const void *data, size_t size)
+/* Reserves the file's blocks, so that a full file system is found before
+ * a byte is written and the write itself only copies.  A file system that
+ * cannot reserve (EOPNOTSUPP) is simply written. */
+static int reserve(int fd, size_t size)
 {
-	char tmp[4096];
-	int fd, r;
+	int r;
 
+	if (size == 0 || size > (size_t)INT64_MAX)
+		return 0;
+	do
+		r = fallocate(fd, 0, 0, (off_t)size);
+	while (r < 0 && errno == EINTR);
+	if (r < 0 && errno != EOPNOTSUPP && errno != ENOSYS)
+		return -errno;
+	return 0;
+}
+
+void link_blob_open(struct blob_file *b, const char *path, size_t size)
+{
+	b->path = path;
+	b->fd = -1;
+	b->err = 0;
+	b->created = false;
 	if (!*path) {
+		b->err = -EINVAL;
+		return;
+	}
+	b->fd = create_temp(path, b->tmp, sizeof(b->tmp));
+	if (b->fd < 0) {
+		b->err = b->fd;
+		return;
+	}
+	b->created = true;
+	b->err = reserve(b->fd, size);
+}
+
+void link_blob_abandon(struct blob_file *b)
+{
+	if (b->fd >= 0)
+		close(b->fd);
+	if (b->created)
+		unlink(b->tmp);
+	b->fd = -1;
+	b->created = false;
+}
+
+int link_blob_commit(struct blob_file *b, const void *data, size_t size)
+{
+	int r = b->err;
+
+	if (r && !*b->path) {
 		log_error("-O: empty file name");
-		return -EINVAL;
-	}
-	fd = create_temp(path, tmp, sizeof(tmp));
-	if (fd < 0) {
-		log_error("%s: cannot create a file beside it: %s", path, strerror(-fd));
-		return fd;
-	}
-	r = write_all(fd, data, size);
-	if (close(fd) < 0 && !r)
-		r = -errno;
-	if (!r && rename(tmp, path) < 0)
-		r = -errno;
-	if (r) {
-		log_error("%s: cannot write the image: %s", path, strerror(-r));
-		unlink(tmp);
 		return r;
 	}
-	return 0;
+	if (r && !b->created) {
+		log_error("%s: cannot create a file beside it: %s", b->path, strerror(-r));
+		return r;
+	}
+	if (!r)
+		r = write_all(b->fd, data, size);
+	if (close(b->fd) < 0 && !r)
+		r = -errno;
+	b->fd = -1;
+	if (!r && rename(b->tmp, b->path) < 0)
+		r = -errno;
+	if (r) {
+		log_error("%s: cannot write the image: %s", b->path, strerror(-r));
+		unlink(b->tmp);
+	}
+	b->created = false;
+	return r;
+}
+
+int link_write_blob(const char *path, const void *data, size_t size)
+{
+	struct blob_file b;
+
+	link_blob_open(&b, path, size);
+	return link_blob_commit(&b, data, size);
 }

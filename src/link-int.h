@@ -27,6 +27,20 @@ int link_print_map(const struct linker *lk);
  * is left behind and the reason is logged. */
 int link_write_blob(const char *path, const void *data, size_t size);
 
+/* The same in steps: open creates the temporary file and reserves size
+ * bytes in it, logging nothing (an error is kept in err); then exactly one
+ * of commit (writes, renames, logs any error) or abandon (removes the
+ * temporary file silently). */
+struct blob_file {
+	const char *path;
+	char tmp[4096];
+	int fd, err;
+	bool created;
+};
+void link_blob_open(struct blob_file *b, const char *path, size_t size);
+int link_blob_commit(struct blob_file *b, const void *data, size_t size);
+void link_blob_abandon(struct blob_file *b);
+
 /* link-version.c: vermagic against the kernel's (or its release), and a
  * version fault reported as an error, or with -f as a warning. */
 int link_check_vermagic(const struct link_job *job);

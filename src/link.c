@@ -612,24 +612,89 @@ static int need_addresses(const struct link_job *job, const struct ksym_table *k
 	return -EPERM;
 }
 
-static int link_steps(struct linker *lk, struct ksym_table *kt)
+/* ---- Overlapping the slow parts ---------------------------------------- */
+
+/* A large module's link does its two slow file jobs beside the rest: the
+ * kernel symbol files are read (about 2 ms for 3.4 MB of kallsyms and
+ * Module.symvers) while the sections are laid out and copied into the
+ * image, and the -O file is created and its blocks reserved (for amdgpu's
+ * 8 MB on tmpfs, half the cost of writing it) while the image is built and
+ * relocated.  A small module does it all in order: a thread would cost
+ * more than it saves.  Both jobs log only on failure, and the -O file's
+ * failure waits for link_blob_commit(). */
+#define OVERLAP_MIN_FILE (1u << 20)
+
+struct side_job {
+	pthread_t thread;
+	bool running;
+	int (*fn)(void *);
+	void *arg;
+	int result;
+};
+
+static void *side_main(void *p)
+{
+	struct side_job *j = p;
+
+	j->result = j->fn(j->arg);
+	return NULL;
+}
+
+/* Runs fn(arg) on a thread of its own when asked and possible, else now. */
+static void side_start(struct side_job *j, bool threaded, int (*fn)(void *), void *arg)
+{
+	j->fn = fn;
+	j->arg = arg;
+	j->result = 0;
+	j->running = threaded && pthread_create(&j->thread, NULL, side_main, j) == 0;
+	if (!j->running)
+		j->result = fn(arg);
+}
+
+static int side_finish(struct side_job *j)
+{
+	if (j->running)
+		pthread_join(j->thread, NULL);
+	j->running = false;
+	return j->result;
+}
+
+struct symbols_job {
+	const struct link_job *job;
+	struct ksym_table *kt;
+};
+
+static int read_symbols(void *arg)
+{
+	struct symbols_job *s = arg;
+
+	return load_symbols(s->job, s->kt);
+}
+
+struct blob_job {
+	struct blob_file *blob;
+	const char *path;
+	size_t size;
+};
+
+static int open_blob(void *arg)
+{
+	struct blob_job *b = arg;
+
+	link_blob_open(b->blob, b->path, b->size);
+	return 0;
+}
+
+/* ---- The steps ------------------------------------------------------------ */
+
+/* Layout and the image: what needs the module alone, not the kernel's
+ * symbols. */
+static int lay_out(struct linker *lk)
 {
 	const struct link_job *job = lk->job;
-	int r, verr;
+	int r = 0;
 
-	r = load_symbols(job, kt);
-	if (r)
-		return r;
-	verr = link_check_vermagic(job);
-	r = resolve(lk, kt);
-	if (!verr)
-		verr = check_modversions(job, kt);
-	if (r || verr)
-		return r ? r : verr;
-	if (job->probe)
-		return 0;
-	r = need_addresses(job, kt);
-	if (!r && lk->arch->frob_sections)
+	if (lk->arch->frob_sections)
 		r = lk->arch->frob_sections(lk);
 	if (!r)
 		r = link_layout(lk);
@@ -637,8 +702,27 @@ static int link_steps(struct linker *lk, struct ksym_table *kt)
 		r = link_loaded_addresses(lk, job->sysfs_root, job->module_name);
 	if (!r)
 		r = compute_symbol_values(lk);
-	if (!r)
-		r = build_image(lk);
+	return r;
+}
+
+/* The kernel's checks against its symbols: vermagic, resolution (GPL-only,
+ * namespaces), modversions; every failure is reported. */
+static int check_against_kernel(struct linker *lk, const struct ksym_table *kt)
+{
+	int verr = link_check_vermagic(lk->job);
+	int r = resolve(lk, kt);
+
+	if (!verr)
+		verr = check_modversions(lk->job, kt);
+	return r ? r : verr;
+}
+
+/* Relocation and what follows it in the image, then -m. */
+static int finish_image(struct linker *lk, const struct ksym_table *kt)
+{
+	const struct link_job *job = lk->job;
+	int r = need_addresses(job, kt);
+
 	if (!r)
 		r = relocate(lk);
 	if (!r)
@@ -647,8 +731,49 @@ static int link_steps(struct linker *lk, struct ksym_table *kt)
 		r = link_write_params(lk);
 	if (!r && job->map)
 		r = link_print_map(lk);
-	if (!r && job->blob_path)
-		r = link_write_blob(job->blob_path, lk->image, (size_t)lk->image_size);
+	return r;
+}
+
+static int link_steps(struct linker *lk, struct ksym_table *kt)
+{
+	const struct link_job *job = lk->job;
+	bool overlap = !job->probe && lk->elf->size >= OVERLAP_MIN_FILE;
+	struct symbols_job sj = { job, kt };
+	struct blob_file blob;
+	struct blob_job bj = { &blob, job->blob_path, 0 };
+	struct side_job symbols, out;
+	bool blob_opened = false;
+	int r;
+
+	side_start(&symbols, overlap, read_symbols, &sj);
+	if (!symbols.running && symbols.result)
+		return symbols.result;
+	if (job->probe) {
+		r = check_against_kernel(lk, kt);
+		side_finish(&symbols);
+		return r;
+	}
+	r = lay_out(lk);
+	if (!r && job->blob_path) {
+		bj.size = (size_t)lk->image_size;
+		side_start(&out, overlap, open_blob, &bj);
+		blob_opened = true;
+	}
+	if (!r)
+		r = build_image(lk);
+	if (side_finish(&symbols))
+		r = symbols.result;	/* its own failure, reported first */
+	if (!r)
+		r = check_against_kernel(lk, kt);
+	if (!r)
+		r = finish_image(lk, kt);
+	if (blob_opened) {
+		side_finish(&out);
+		if (r)
+			link_blob_abandon(&blob);
+		else
+			r = link_blob_commit(&blob, lk->image, (size_t)lk->image_size);
+	}
 	return r;
 }
 
