@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -62,6 +63,55 @@ static int create_temp(const char *path, char *tmp, size_t cap)
 	return -EEXIST;
 }
 
+/* -O /dev/stdout (whatever our output is), -O /dev/null or -O a named
+ * pipe: the bytes go straight into it, as a stream (nothing to replace
+ * atomically).  Renaming a file
+ * over such a name would replace the name itself: as root, /dev/null or
+ * the /dev/stdout link would become a regular file.  Any other existing
+ * name that is not a regular file (a directory, a disk, a terminal other
+ * than our own output) is refused.  Returns the open stream, -ENOENT for
+ * "a regular file or nothing: take the normal way", or another -errno. */
+static int open_stream(const char *path, int *refused_type)
+{
+	struct stat st, out, opened;
+	bool ours, null_dev;
+	int fd;
+
+	if (stat(path, &st) < 0)
+		return -ENOENT;
+	/* /dev/stdout is a link to whatever our output is, a file included */
+	ours = fstat(STDOUT_FILENO, &out) == 0 && out.st_dev == st.st_dev && out.st_ino == st.st_ino;
+	if (!ours && S_ISREG(st.st_mode))
+		return -ENOENT;
+	null_dev = S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 3;
+	if (!ours && !null_dev && !S_ISFIFO(st.st_mode)) {
+		*refused_type = (int)(st.st_mode & S_IFMT);
+		return -EINVAL;
+	}
+	fd = ours ? fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3) : open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* what was opened must be what was looked at */
+	if (fstat(fd, &opened) < 0 || opened.st_dev != st.st_dev || opened.st_ino != st.st_ino) {
+		close(fd);
+		*refused_type = -1;
+		return -EINVAL;
+	}
+	return fd;
+}
+
+static const char *file_type_name(int type)
+{
+	switch (type) {
+	case S_IFDIR: return "a directory";
+	case S_IFBLK: return "a block device";
+	case S_IFCHR: return "a character device";
+	case S_IFSOCK: return "a socket";
+	case -1: return "changed while being opened";
+	default: return "not a regular file";
+	}
+}
+
 /* Reserves the file's blocks, so that a full file system is found before
  * a byte is written and the write itself only copies.  A file system that
  * cannot reserve (EOPNOTSUPP) is simply written. */
@@ -81,12 +131,22 @@ static int reserve(int fd, size_t size)
 
 void link_blob_open(struct blob_file *b, const char *path, size_t size)
 {
+	int fd;
+
 	b->path = path;
 	b->fd = -1;
 	b->err = 0;
-	b->created = false;
+	b->created = b->stream = false;
+	b->refused_type = 0;
 	if (!*path) {
 		b->err = -EINVAL;
+		return;
+	}
+	fd = open_stream(path, &b->refused_type);
+	if (fd != -ENOENT) {
+		b->stream = true;
+		b->fd = fd >= 0 ? fd : -1;
+		b->err = fd >= 0 ? 0 : fd;
 		return;
 	}
 	b->fd = create_temp(path, b->tmp, sizeof(b->tmp));
@@ -102,10 +162,33 @@ void link_blob_abandon(struct blob_file *b)
 {
 	if (b->fd >= 0)
 		close(b->fd);
-	if (b->created)
+	if (b->created && !b->stream)
 		unlink(b->tmp);
 	b->fd = -1;
 	b->created = false;
+}
+
+static int commit_stream(struct blob_file *b, const void *data, size_t size)
+{
+	int r = b->err;
+
+	if (r && b->refused_type) {
+		log_error("-O %s: %s; give the name of a file to create or replace (or /dev/stdout, /dev/null, a pipe)",
+			  b->path, file_type_name(b->refused_type));
+		return r;
+	}
+	if (r) {
+		log_error("%s: cannot open: %s", b->path, strerror(-r));
+		return r;
+	}
+	fflush(stdout);		/* a -m map printed before the blob comes first */
+	r = write_all(b->fd, data, size);
+	if (close(b->fd) < 0 && !r && errno != EINTR)
+		r = -errno;
+	b->fd = -1;
+	if (r)
+		log_error("%s: cannot write the image: %s", b->path, strerror(-r));
+	return r;
 }
 
 int link_blob_commit(struct blob_file *b, const void *data, size_t size)
@@ -116,6 +199,8 @@ int link_blob_commit(struct blob_file *b, const void *data, size_t size)
 		log_error("-O: empty file name");
 		return r;
 	}
+	if (b->stream)
+		return commit_stream(b, data, size);
 	if (r && !b->created) {
 		log_error("%s: cannot create a file beside it: %s", b->path, strerror(-r));
 		return r;

@@ -35,7 +35,9 @@ struct blob_file {
 	const char *path;
 	char tmp[4096];
 	int fd, err;
-	bool created;
+	bool created;		/* tmp exists */
+	bool stream;		/* path is /dev/stdout, /dev/null or a pipe: written in place */
+	int refused_type;	/* S_IF* of an existing path that is neither */
 };
 void link_blob_open(struct blob_file *b, const char *path, size_t size);
 int link_blob_commit(struct blob_file *b, const void *data, size_t size);
