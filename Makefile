@@ -18,13 +18,17 @@ BUILD     ?= build
 
 # Headers are included as "name.h" (-iquote), so that src/elf.h never hides
 # the system <elf.h>.
-# Optional libraries: each one found adds a -DHAVE_... and its flags.
+# Optional libraries: each one found adds a -DHAVE_... and its compiler
+# flags.  They are not linked: src/dlib.c opens one with dlopen() when a
+# compressed module first needs it, so that the other runs do not pay
+# for loading them.  dlopen() is in libc since glibc 2.34; -ldl, kept only
+# where still needed (--as-needed), serves older ones.
 define optional_lib
 ifneq ($$(shell $(PKG_CONFIG) --exists $(1) 2>/dev/null && echo yes),)
 LIB_CFLAGS += -DHAVE_$(2) $$(shell $(PKG_CONFIG) --cflags $(1))
-LIB_LIBS   += $$(shell $(PKG_CONFIG) --libs $(1))
 endif
 endef
+LIB_LIBS := -Wl,--as-needed -ldl -Wl,--no-as-needed
 $(eval $(call optional_lib,zlib,ZLIB))
 $(eval $(call optional_lib,liblzma,LZMA))
 $(eval $(call optional_lib,libzstd,ZSTD))

@@ -2,6 +2,7 @@
  * kernel's own (gzip, xz, zstd), recognised by their magic bytes, never by
  * the file name; the work is done by zlib, liblzma and libzstd. */
 #include "file.h"
+#include "dlib.h"
 #include "log.h"
 #include "util.h"
 
@@ -97,14 +98,41 @@ static int outbuf_grow(struct outbuf *o, const char *path)
 
 #endif
 
+/* Each library's functions, bound on first use (dlib.h).  The pointer
+ * types come from the library's own header, so a call is checked as a
+ * direct one would be. */
 #ifdef HAVE_ZLIB
+static struct {
+	__typeof__(inflateInit2_) *init;
+	__typeof__(inflate) *inflate;
+	__typeof__(inflateEnd) *end;
+} zlib;
+
+static int bind_zlib(const char *path)
+{
+	static const char *const names[] = { "inflateInit2_", "inflate", "inflateEnd" };
+	static int state;
+	void *f[3];
+	int r = dlib_load(&state, "libz.so.1", names, 3, f, path, "gzip");
+
+	if (r == 0 && !zlib.init) {
+		zlib.init = (__typeof__(zlib.init))f[0];
+		zlib.inflate = (__typeof__(zlib.inflate))f[1];
+		zlib.end = (__typeof__(zlib.end))f[2];
+	}
+	return r;
+}
+
 static int inflate_gzip(const char *path, const uint8_t *in, size_t n, struct outbuf *o)
 {
 	z_stream z;
-	int zr = Z_OK, r = 0;
+	int zr = Z_OK, r = bind_zlib(path);
 
+	if (r)
+		return r;
 	memset(&z, 0, sizeof(z));
-	if (inflateInit2(&z, 15 + 32) != Z_OK)	/* 32: accept the gzip header */
+	/* inflateInit2(), which is a macro for this: 32 accepts the gzip header */
+	if (zlib.init(&z, 15 + 32, ZLIB_VERSION, (int)sizeof(z)) != Z_OK)
 		return -ENOMEM;
 	z.next_in = (Bytef *)(uintptr_t)in;
 	while (zr != Z_STREAM_END) {
@@ -122,7 +150,7 @@ static int inflate_gzip(const char *path, const uint8_t *in, size_t n, struct ou
 		}
 		z.next_out = o->data + o->len;
 		z.avail_out = (uInt)chunk;
-		zr = inflate(&z, Z_NO_FLUSH);
+		zr = zlib.inflate(&z, Z_NO_FLUSH);
 		o->len += chunk - z.avail_out;
 		if (zr == Z_BUF_ERROR && z.avail_in == 0) {
 			log_error("%s: gzip data is truncated", path);
@@ -135,19 +163,42 @@ static int inflate_gzip(const char *path, const uint8_t *in, size_t n, struct ou
 			break;
 		}
 	}
-	inflateEnd(&z);
+	zlib.end(&z);
 	return r;
 }
 #endif
 
 #ifdef HAVE_LZMA
+static struct {
+	__typeof__(lzma_stream_decoder) *decoder;
+	__typeof__(lzma_code) *code;
+	__typeof__(lzma_end) *end;
+} xz;
+
+static int bind_xz(const char *path)
+{
+	static const char *const names[] = { "lzma_stream_decoder", "lzma_code", "lzma_end" };
+	static int state;
+	void *f[3];
+	int r = dlib_load(&state, "liblzma.so.5", names, 3, f, path, "xz");
+
+	if (r == 0 && !xz.decoder) {
+		xz.decoder = (__typeof__(xz.decoder))f[0];
+		xz.code = (__typeof__(xz.code))f[1];
+		xz.end = (__typeof__(xz.end))f[2];
+	}
+	return r;
+}
+
 static int inflate_xz(const char *path, const uint8_t *in, size_t n, struct outbuf *o)
 {
 	lzma_stream s = LZMA_STREAM_INIT;
 	lzma_ret lr = LZMA_OK;
-	int r = 0;
+	int r = bind_xz(path);
 
-	if (lzma_stream_decoder(&s, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK)
+	if (r)
+		return r;
+	if (xz.decoder(&s, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK)
 		return -ENOMEM;
 	s.next_in = in;
 	s.avail_in = n;
@@ -156,7 +207,7 @@ static int inflate_xz(const char *path, const uint8_t *in, size_t n, struct outb
 			break;
 		s.next_out = o->data + o->len;
 		s.avail_out = o->cap - o->len;
-		lr = lzma_code(&s, LZMA_FINISH);
+		lr = xz.code(&s, LZMA_FINISH);
 		o->len = o->cap - s.avail_out;
 		if (lr != LZMA_OK && lr != LZMA_STREAM_END) {
 			log_error("%s: xz data is corrupt or truncated (liblzma error %d)", path, (int)lr);
@@ -164,22 +215,55 @@ static int inflate_xz(const char *path, const uint8_t *in, size_t n, struct outb
 			break;
 		}
 	}
-	lzma_end(&s);
+	xz.end(&s);
 	return r;
 }
 #endif
 
 #ifdef HAVE_ZSTD
+static struct {
+	__typeof__(ZSTD_createDStream) *create;
+	__typeof__(ZSTD_initDStream) *init;
+	__typeof__(ZSTD_decompressStream) *decompress;
+	__typeof__(ZSTD_isError) *is_error;
+	__typeof__(ZSTD_getErrorName) *error_name;
+	__typeof__(ZSTD_freeDStream) *free;
+} zstd;
+
+static int bind_zstd(const char *path)
+{
+	static const char *const names[] = {
+		"ZSTD_createDStream", "ZSTD_initDStream", "ZSTD_decompressStream",
+		"ZSTD_isError", "ZSTD_getErrorName", "ZSTD_freeDStream",
+	};
+	static int state;
+	void *f[6];
+	int r = dlib_load(&state, "libzstd.so.1", names, 6, f, path, "zstd");
+
+	if (r == 0 && !zstd.create) {
+		zstd.create = (__typeof__(zstd.create))f[0];
+		zstd.init = (__typeof__(zstd.init))f[1];
+		zstd.decompress = (__typeof__(zstd.decompress))f[2];
+		zstd.is_error = (__typeof__(zstd.is_error))f[3];
+		zstd.error_name = (__typeof__(zstd.error_name))f[4];
+		zstd.free = (__typeof__(zstd.free))f[5];
+	}
+	return r;
+}
+
 static int inflate_zstd(const char *path, const uint8_t *in, size_t n, struct outbuf *o)
 {
-	ZSTD_DStream *z = ZSTD_createDStream();
+	ZSTD_DStream *z;
 	ZSTD_inBuffer ib = { in, n, 0 };
 	size_t zr = 1;
-	int r = 0;
+	int r = bind_zstd(path);
 
+	if (r)
+		return r;
+	z = zstd.create();
 	if (!z)
 		return -ENOMEM;
-	ZSTD_initDStream(z);
+	zstd.init(z);
 	while (zr != 0) {
 		ZSTD_outBuffer ob;
 
@@ -188,10 +272,10 @@ static int inflate_zstd(const char *path, const uint8_t *in, size_t n, struct ou
 		ob.dst = o->data;
 		ob.size = o->cap;
 		ob.pos = o->len;
-		zr = ZSTD_decompressStream(z, &ob, &ib);
+		zr = zstd.decompress(z, &ob, &ib);
 		o->len = ob.pos;
-		if (ZSTD_isError(zr)) {
-			log_error("%s: zstd data is corrupt (%s)", path, ZSTD_getErrorName(zr));
+		if (zstd.is_error(zr)) {
+			log_error("%s: zstd data is corrupt (%s)", path, zstd.error_name(zr));
 			r = -EINVAL;
 			break;
 		}
@@ -201,7 +285,7 @@ static int inflate_zstd(const char *path, const uint8_t *in, size_t n, struct ou
 			break;
 		}
 	}
-	ZSTD_freeDStream(z);
+	zstd.free(z);
 	return r;
 }
 #endif
