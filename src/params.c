@@ -278,13 +278,13 @@ static int convert_integer(const struct word_ctx *w, size_t element,
 /* ------------------------------------------------------------------ */
 /* Booleans                                                           */
 
-/* kstrtobool looks only at the first character (y Y 1 / n N 0) or the
- * first two (o/O then n/N or f/F).  Newer kernels also read t/T/e/E as
- * true and f/F/d/D as false, but 6.1 and older do not, so "true", "false",
- * "enable", "disable" are refused.  Of the spellings every kernel takes we
- * accept only whole words (case-insensitive): 1 0 y n yes no on off.  The
- * kernel would also take "yellow" or "10"; that is much more likely a
- * mistake than a boolean. */
+/* kstrtobool looks only at the first character (y Y t T 1 / n N f F 0)
+ * or the first two (o/O then n/N or f/F); tried in Debian's 6.1 under
+ * QEMU with busybox insmod: "true", "false", "t", "f" are taken, "enable",
+ * "disable", "e", "d" refused (newer kernels take e/d too).  Of what the
+ * kernel takes we accept only whole words (case-insensitive): 1 0 y n yes
+ * no on off true false t f.  The kernel would also take "yellow", "10" or
+ * "of"; that is much more likely a mistake than a boolean. */
 static bool parse_bool_word(const char *s, bool *value)
 {
 	static const struct {
@@ -292,7 +292,9 @@ static bool parse_bool_word(const char *s, bool *value)
 		bool value;
 	} words[] = {
 		{ "1", true },  { "y", true },  { "yes", true }, { "on", true },
+		{ "t", true },  { "true", true },
 		{ "0", false }, { "n", false }, { "no", false }, { "off", false },
+		{ "f", false }, { "false", false },
 	};
 
 	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
@@ -311,7 +313,7 @@ static int convert_bool(const struct word_ctx *w, size_t element,
 
 	if (!parse_bool_word(text, &value)) {
 		word_error(w, element, "'%.*s%s' is not a boolean: use 1 or 0, y or n, "
-			   "yes or no, on or off", shown_len(len), text,
+			   "yes or no, on or off, true or false", shown_len(len), text,
 			   shown_more(len));
 		return -EINVAL;
 	}

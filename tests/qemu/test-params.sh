@@ -77,6 +77,16 @@ check "-v shows the parameter string passed to the kernel (p_charp quoted)" \
 	'out_grep "p_charp=\"a b\"|\"p_charp=a b\""'
 unload im_params
 
+# ---- load 3b: the other words the kernel's kstrtobool takes
+kmark
+im $P p_bool=true p_invbool=false p_bint=FALSE a_bool=t,F,True
+check "load 3b: bools as true/false/t/F: exit 0, loaded" '[ "$RC" -eq 0 ] && is_loaded im_params'
+expect_param im_params p_bool Y "bool p_bool=true arrives as Y"
+expect_param im_params p_invbool N "invbool p_invbool=false arrives (shown N)"
+expect_param im_params p_bint 0 "bint p_bint=FALSE arrives as 0"
+expect_param im_params a_bool "Y,N,Y" "array of bool a_bool=t,F,True arrives as Y,N,Y"
+unload im_params
+
 # ---- load 4: the names every module accepts
 im $P dyndbg=+p p_int=7
 check "dyndbg is accepted as a parameter of any module" '[ "$RC" -eq 0 ] && is_loaded im_params'
@@ -99,6 +109,7 @@ refused() {	# DESCRIPTION WORD...
 refused "unknown parameter nosuch=1" nosuch=1
 check "unknown parameter: the message names it and lists the module's parameters" \
 	'out_has nosuch p_int p_charp a_bool'
+refused "bool p_bool=enable (6.1's kstrtobool refuses e/d)" p_bool=enable
 refused "misspelt p_itn=5" p_itn=5
 check "misspelt p_itn: the message suggests p_int" 'out_grep "p_int([^_a-z]|$)"'
 refused "byte p_byte=256 (out of range)" p_byte=256

@@ -315,12 +315,12 @@ static const struct err_case err_cases[] = {
 	{ "str", true, "parameter 'str' (charp): needs a value: write str=VALUE" },
 	/* bools */
 	{ "flag=", true, "testmod: parameter 'flag' (bool): '' is not a boolean: use 1 or 0, "
-	  "y or n, yes or no, on or off" },
+	  "y or n, yes or no, on or off, true or false" },
 	{ "flag=2", true, "'2' is not a boolean" },
 	{ "flag=10", true, "'10' is not a boolean" },
-	{ "flag=true", true, "'true' is not a boolean" },
-	{ "flag=false", true, "'false' is not a boolean" },
-	{ "flag=enable", true, "'enable' is not a boolean" },
+	{ "flag=truth", true, "'truth' is not a boolean" },
+	{ "flag=enable", true, "'enable' is not a boolean" },	/* 6.1 refuses e/d */
+	{ "flag=disable", true, "'disable' is not a boolean" },
 	{ "flag=yellow", true, "'yellow' is not a boolean" },
 	{ "flag=o", true, "'o' is not a boolean" },
 	{ "flag=of", true, "'of' is not a boolean" },
@@ -467,6 +467,8 @@ static const struct bool_case bool_cases[] = {
 	{ "flag=0", 0, "0" },   { "flag=n", 0, "0" },   { "flag=N", 0, "0" },
 	{ "flag=no", 0, "0" },  { "flag=NO", 0, "0" },  { "flag=off", 0, "0" },
 	{ "flag=OFF", 0, "0" }, { "flag=Off", 0, "0" },
+	{ "flag=true", 1, "1" }, { "flag=TRUE", 1, "1" }, { "flag=t", 1, "1" },
+	{ "flag=false", 0, "0" }, { "flag=False", 0, "0" }, { "flag=F", 0, "0" },
 	{ "flag", 1, "1" },	/* NOARG: a bare bool means true */
 	{ "bi", 1, "1" },	/* NOARG too */
 	{ "bi=y", 1, "1" },     { "bi=0", 0, "0" },     { "bi=off", 0, "0" },
