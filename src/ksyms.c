@@ -182,6 +182,19 @@ static bool one_field(const char *p, size_t n, bool tabs_only)
 	return true;
 }
 
+/* Are the 8 bytes at p all above ' '?  Then none of them is a field
+ * separator (tab, newline, CR, space).  A byte below '!' that is no
+ * separator makes it say no too, and such a line takes the general
+ * parser: slower, never wrong.  Checked a word at a time: the
+ * byte-by-byte test was a fifth of reading a symbol file. */
+static bool all_above_space8(const char *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return ((w - 0x2121212121212121ull) & ~w & 0x8080808080808080ull) == 0;
+}
+
 /* Where the name of a kallsyms or Module.symvers line of the usual shape
  * starts, or NULL; at least 18 bytes must follow it in the buffer.  The
  * shape is checked whole (address and type single fields, one space before
@@ -193,11 +206,13 @@ static const char *quick_name(enum ksym_format format, const char *p, const char
 	if (end - p < 48)
 		return NULL;
 	if (format == KSYMS_SYMVERS) {
-		if (p[0] == '0' && p[1] == 'x' && p[10] == '\t' && one_field(p, 10, true))
+		if (p[0] == '0' && p[1] == 'x' && p[10] == '\t' && all_above_space8(p) &&
+		    one_field(p + 8, 2, true))
 			name = p + 11;
-	} else if (p[16] == ' ' && p[18] == ' ' && one_field(p, 16, false) && one_field(p + 17, 1, false)) {
+	} else if (p[16] == ' ' && p[18] == ' ' && all_above_space8(p) && all_above_space8(p + 8) &&
+		   one_field(p + 17, 1, false)) {
 		name = p + 19;
-	} else if (p[8] == ' ' && p[10] == ' ' && one_field(p, 8, false) && one_field(p + 9, 1, false)) {
+	} else if (p[8] == ' ' && p[10] == ' ' && all_above_space8(p) && one_field(p + 9, 1, false)) {
 		name = p + 11;
 	}
 	if (name && format != KSYMS_SYMVERS && !one_field(name, 1, false))
