@@ -86,7 +86,7 @@ oracle-full: all
 	for a in amd64 i386 arm64; do sh tests/oracle/full.sh $$a || exit 1; done
 
 bench: all
-	sh bench/bench.sh
+	bash bench/bench.sh
 
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8

@@ -1,10 +1,10 @@
-#!/bin/sh
+#!/bin/bash
 # The module linker against GNU ld (ld.bfd) and ld.lld performing the same
 # link: the module's sections at the addresses of insmod's map, the kernel
 # symbols of the same fixed symbol file, one output file each (insmod: the
 # -O blob; the linkers: an ELF file holding the same bytes).  Not a test.
 #
-#   bench/bench.sh [--all] [RUNS]
+#   bash bench/bench.sh [--all] [RUNS]
 #
 # For amdgpu.ko, xfs.ko, a mid-sized and a small module of Debian's amd64
 # package: median wall time of RUNS runs (default 7) of each, the ratios,
@@ -60,15 +60,17 @@ lld() { ld.lld -o "$2" -T "$work/$1.lld" -e 0 "$work/$1.o" 2> /dev/null; }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-# time_runs N COMMAND...: median wall time in microseconds
+# time_runs N COMMAND...: median wall time in microseconds.  The clock is
+# bash's $EPOCHREALTIME, read without starting a process: timing with
+# $(date) put a fork and an exec of date inside every measurement, about
+# 1 ms, which is a quarter of a small module's whole link.
 time_runs() {
-	n=$1; shift
-	i=0
-	while [ $i -lt "$n" ]; do
-		t0=$(now); "$@" > /dev/null 2>&1 || true; t1=$(now)
-		echo $(((t1 - t0) / 1000))
-		i=$((i + 1))
-	done | median
+	local n=$1 i t0 t1
+	shift
+	for ((i = 0; i < n; i++)); do
+		t0=$EPOCHREALTIME; "$@" > /dev/null 2>&1 || true; t1=$EPOCHREALTIME
+		echo "$t0 $t1"
+	done | awk '{ printf "%d\n", ($2 - $1) * 1000000 }' | median
 }
 
 # cpu_runs N COMMAND...: median CPU time (task-clock, ms) when perf is
