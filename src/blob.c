@@ -65,12 +65,12 @@ static int create_temp(const char *path, char *tmp, size_t cap)
 
 /* -O /dev/stdout (whatever our output is), -O /dev/null or -O a named
  * pipe: the bytes go straight into it, as a stream (nothing to replace
- * atomically).  Renaming a file
- * over such a name would replace the name itself: as root, /dev/null or
- * the /dev/stdout link would become a regular file.  Any other existing
- * name that is not a regular file (a directory, a disk, a terminal other
- * than our own output) is refused.  Returns the open stream, -ENOENT for
- * "a regular file or nothing: take the normal way", or another -errno. */
+ * atomically).  Renaming a file over such a name would replace the name
+ * itself: as root, /dev/null or the /dev/stdout link would become a
+ * regular file.  Any other existing name that is not a regular file (a
+ * directory, a disk, a terminal other than our own output) is refused.  Returns the open stream, -ENOENT for
+ * "a regular file or nothing: take the normal way" (also when the name
+ * vanishes between stat and open), or another -errno. */
 static int open_stream(const char *path, int *refused_type)
 {
 	struct stat st, out, opened;
@@ -162,7 +162,7 @@ void link_blob_abandon(struct blob_file *b)
 {
 	if (b->fd >= 0)
 		close(b->fd);
-	if (b->created && !b->stream)
+	if (b->created)
 		unlink(b->tmp);
 	b->fd = -1;
 	b->created = false;

@@ -690,8 +690,8 @@ static int open_blob(void *arg)
 
 /* ---- The steps ------------------------------------------------------------ */
 
-/* Layout and the image: what needs the module alone, not the kernel's
- * symbols. */
+/* Layout and the symbols' addresses inside the module: what needs the
+ * module alone, not the kernel's symbols. */
 static int lay_out(struct linker *lk)
 {
 	const struct link_job *job = lk->job;
@@ -765,7 +765,7 @@ static int link_steps(struct linker *lk, struct ksym_table *kt)
 	if (!r)
 		r = build_image(lk);
 	if (side_finish(&symbols))
-		r = symbols.result;	/* its own failure, reported first */
+		r = symbols.result;	/* a symbol file that cannot be read wins */
 	if (!r)
 		r = check_against_kernel(lk, kt);
 	if (!r)

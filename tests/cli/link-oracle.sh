@@ -40,4 +40,23 @@ for pair in amd64:x86_64 i386:i386 arm64:aarch64; do
 		sh "$oracle/sample.sh" "$dir" | tail -${small:+2}${small:-10} | xargs sh "$oracle/plt.sh" "$dir"
 	fi
 done
+
+# A module of 8 MiB or more reads the symbol files on a second thread and
+# creates and reserves the -O file while it links (src/link.c): when the
+# link then fails, the message is the link's and no file is left behind.
+# (Its successful blobs are among the ten largest compared above.)
+if dir=$(sh "$oracle/fetch.sh" amd64 2> /dev/null); then
+	big=$dir/modules/drivers/gpu/drm/amd/amdgpu/amdgpu.ko
+	work=$(mktemp -d)
+	echo "ffffffff81000000 T printk" > "$work/kallsyms"
+	"$insmod" -n -O "$work/blob" --kernel-symbols="$work/kallsyms" --kernel-release="$(cat "$dir/release")" \
+		"$big" > /dev/null 2> "$work/err"
+	rc=$?
+	if [ "$rc" = 1 ] && grep -q "unresolved symbol" "$work/err" && [ "$(ls -A "$work")" = "$(printf 'err\nkallsyms')" ]; then
+		echo "PASS: amd64: amdgpu.ko (threaded link) with symbols missing: exit 1, unresolved symbols named, no blob or temporary file"
+	else
+		echo "FAIL: amd64: amdgpu.ko (threaded link) with symbols missing: exit $rc, files: $(ls -A "$work" | tr '\n' ' ')"
+	fi
+	rm -rf "$work"
+fi
 exit 0
