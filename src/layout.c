@@ -59,20 +59,40 @@ static bool loadable(const struct linker *lk, size_t i)
 	       !link_section_dropped(lk->elf->sections[i].name);
 }
 
+#define NO_PRIORITY 128u	/* above every priority(): not loaded */
+
 int link_load_order(const struct linker *lk, size_t **order, size_t *n)
 {
 	const struct elf_file *elf = lk->elf;
 	size_t *v = malloc(elf->nsections * sizeof(*v));
-	size_t k = 0;
+	unsigned char *prio = malloc(elf->nsections ? elf->nsections : 1);
+	size_t start[NO_PRIORITY + 1] = { 0 }, k;
 
-	if (!v)
+	if (!v || !prio) {
+		free(v);
+		free(prio);
 		return -ENOMEM;
-	v[k++] = elf->this_module;
-	/* a counting sort over the few priorities keeps index order within each */
-	for (int p = 127; p >= 0; p--)
-		for (size_t i = 1; i < elf->nsections; i++)
-			if (i != elf->this_module && loadable(lk, i) && priority(lk, i) == (unsigned)p)
-				v[k++] = i;
+	}
+	/* a counting sort: each section's priority is worked out once, and
+	 * sections of one priority keep their index order */
+	for (size_t i = 1; i < elf->nsections; i++) {
+		prio[i] = i != elf->this_module && loadable(lk, i) ? (unsigned char)priority(lk, i)
+								     : NO_PRIORITY;
+		if (prio[i] != NO_PRIORITY)
+			start[prio[i]]++;
+	}
+	k = 1;	/* v[0] is the header */
+	for (int p = NO_PRIORITY - 1; p >= 0; p--) {
+		size_t count = start[p];
+
+		start[p] = k;
+		k += count;
+	}
+	v[0] = elf->this_module;
+	for (size_t i = 1; i < elf->nsections; i++)
+		if (prio[i] != NO_PRIORITY)
+			v[start[prio[i]]++] = i;
+	free(prio);
 	*order = v;
 	*n = k;
 	return 0;
