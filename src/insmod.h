@@ -10,6 +10,7 @@
 #include "file.h"
 #include "image.h"
 #include "opts.h"
+#include "link.h"
 #include "params.h"
 #include "search.h"
 
@@ -19,6 +20,9 @@ struct insmod_ctx {
 	char machine[65];		/* uname -m */
 	const char *root;		/* prefix for /sys, /proc, /lib/modules: "" or $INSMOD_ROOT (tests) */
 
+	const char *module;		/* the module argument: opts->module, or one of --batch's */
+	const struct link_kernel *kernel;	/* --batch: the kernel, read once for all */
+	char *batch_blob;		/* --batch -O DIR: DIR/NAME.blob */
 	struct search_result found;	/* the module file's path */
 	struct module_file file;	/* open, locked, read */
 	struct elf_file elf;		/* parsed */

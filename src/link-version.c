@@ -61,9 +61,7 @@ static char *first_installed_module(const char *dir)
 	return strdup(path);
 }
 
-/* The kernel's own vermagic, from a module installed for the release, or
- * NULL when there is none to read (quietly: this is a refinement). */
-static char *reference_vermagic(const char *root, const char *release)
+char *link_reference_vermagic(const char *root, const char *release)
 {
 	char dir[4096], *path, *magic = NULL;
 	struct module_file f;
@@ -106,7 +104,8 @@ int link_check_vermagic(const struct link_job *job)
 	const struct elf_file *elf = job->elf;
 	bool has_crcs = modversions_count(elf) != 0;
 	struct modinfo_value v;
-	char *ref;
+	char *read = NULL;
+	const char *ref;
 	int err = 0;
 	size_t n;
 
@@ -117,12 +116,14 @@ int link_check_vermagic(const struct link_job *job)
 	}
 	if (!job->release || !*job->release)
 		return 0;
-	ref = reference_vermagic(job->sysfs_root, job->release);
+	/* --batch looked it up once for all its modules */
+	ref = job->kernel ? job->kernel->vermagic
+			  : (read = link_reference_vermagic(job->sysfs_root, job->release));
 	if (ref) {
 		if (!same_magic(v.str, v.len, ref, has_crcs))
 			link_version_problem(job, &err, -ENOEXEC, "%s: version magic '%.*s' should be '%s'",
 					     job->path, (int)v.len, v.str, ref);
-		free(ref);
+		free(read);
 		if (err || has_crcs)
 			return err;
 	}

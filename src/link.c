@@ -114,21 +114,53 @@ static int want_names(const struct elf_file *elf, struct ksym_table *kt)
 	return r;
 }
 
+/* The job's symbol files, or the running kernel's. */
+static int read_symbol_files(const struct link_job *job, struct ksym_table *kt)
+{
+	int r = 0;
+
+	if (job->nsymbol_files == 0)
+		r = ksyms_load_default(kt, job->sysfs_root, job->release);
+	for (size_t i = 0; i < job->nsymbol_files && r == 0; i++)
+		r = ksyms_load_file(kt, job->symbol_files[i]);
+	if (r == 0)
+		ksyms_finish(kt);
+	return r;
+}
+
+/* One module's link keeps only the names it asks for. */
 static int load_symbols(const struct link_job *job, struct ksym_table *kt)
 {
 	int r = want_names(job->elf, kt);
 
 	if (r < 0)
 		return r;
-	if (job->nsymbol_files == 0)
-		r = ksyms_load_default(kt, job->sysfs_root, job->release);
-	for (size_t i = 0; i < job->nsymbol_files && r == 0; i++)
-		r = ksyms_load_file(kt, job->symbol_files[i]);
-	if (r == 0) {
-		ksyms_finish(kt);
-		r = ksyms_detach(kt);
-	}
+	r = read_symbol_files(job, kt);
+	return r ? r : ksyms_detach(kt);
+}
+
+int link_kernel_read(const struct link_job *job, struct link_kernel *k)
+{
+	int r;
+
+	memset(k, 0, sizeof(*k));
+	k->symbols = malloc(sizeof(*k->symbols));
+	if (!k->symbols)
+		return -ENOMEM;
+	ksyms_init(k->symbols);
+	r = read_symbol_files(job, k->symbols);
+	if (!r && job->release && *job->release)
+		k->vermagic = link_reference_vermagic(job->sysfs_root, job->release);
 	return r;
+}
+
+void link_kernel_release(struct link_kernel *k)
+{
+	if (k->symbols)
+		ksyms_release(k->symbols);
+	free(k->symbols);
+	free(k->vermagic);
+	memset(k, 0, sizeof(*k));
 }
 
 static bool license_is_gpl_compatible(const struct elf_file *elf)
@@ -737,18 +769,20 @@ static int finish_image(struct linker *lk, const struct ksym_table *kt)
 	return r;
 }
 
-static int link_steps(struct linker *lk, struct ksym_table *kt)
+/* With reading, the symbol files are read into kt first (or beside the
+ * image, for a large module); without, kt has been read already. */
+static int link_steps(struct linker *lk, const struct ksym_table *kt, struct symbols_job *reading)
 {
 	const struct link_job *job = lk->job;
 	bool overlap = !job->probe && lk->elf->size >= OVERLAP_MIN_FILE;
-	struct symbols_job sj = { job, kt };
 	struct blob_file blob;
 	struct blob_job bj = { &blob, job->blob_path, 0 };
-	struct side_job symbols, out;
+	struct side_job symbols = { .running = false, .result = 0 }, out;
 	bool blob_opened = false;
 	int r;
 
-	side_start(&symbols, overlap, read_symbols, &sj);
+	if (reading)
+		side_start(&symbols, overlap, read_symbols, reading);
 	if (!symbols.running && symbols.result)
 		return symbols.result;
 	if (job->probe) {
@@ -784,12 +818,13 @@ int link_run(const struct link_job *job)
 {
 	struct linker lk;
 	struct ksym_table kt;
+	struct symbols_job reading = { job, &kt };
 	int r;
 
 	ksyms_init(&kt);
 	r = setup(&lk, job);
 	if (!r)
-		r = link_steps(&lk, &kt);
+		r = job->kernel ? link_steps(&lk, job->kernel->symbols, NULL) : link_steps(&lk, &kt, &reading);
 	if (r == -ENOMEM)
 		log_error("%s: out of memory", job->path);
 	teardown(&lk);

@@ -37,6 +37,7 @@ struct link_job {
 	bool force;			/* -f: version checks become warnings */
 	const struct param_set *params;	/* values to write into the image, or NULL */
 	const char *sysfs_root;		/* prefix for /sys, /proc, /lib/modules ("" normally) */
+	const struct link_kernel *kernel;	/* read already (--batch), or NULL */
 };
 
 /* Runs the job.  Returns 0, or -errno after logging every reason:
@@ -45,5 +46,17 @@ struct link_job {
  * addresses (run as root or give --kernel-symbols), -ERANGE/-ENOEXEC
  * relocation faults, or the errno of writing the blob. */
 int link_run(const struct link_job *job);
+
+/* What --batch reads once for all its modules: the kernel's symbols
+ * whole, and its version magic.  link_kernel_read() takes the symbol
+ * files, release and root of a job (its module is not looked at); a job
+ * whose kernel points here links against it instead of reading its own. */
+struct ksym_table;
+struct link_kernel {
+	struct ksym_table *symbols;
+	char *vermagic;			/* NULL: none installed to read it from */
+};
+int link_kernel_read(const struct link_job *job, struct link_kernel *k);
+void link_kernel_release(struct link_kernel *k);
 
 #endif

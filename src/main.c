@@ -12,16 +12,24 @@
 #include "snapshot.h"
 
 #include <errno.h>
+#include <search.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 
 
-/* Options whose 2.4 mechanism has no counterpart in Linux 2.6+. */
+/* Options whose 2.4 mechanism has no counterpart in Linux 2.6+; said
+ * once, however many modules --batch links. */
 static void warn_inert_options(const struct insmod_opts *o)
 {
+	static bool said;
+
+	if (said)
+		return;
+	said = true;
 	const struct { bool set; const char *what; } list[] = {
 		{ o->autoclean, "-k (autoclean: 2.6+ kernels unload nothing by themselves)" },
 		{ o->kallsyms, "-S (2.6+ kernels keep every module's symbols in kallsyms already)" },
@@ -50,7 +58,7 @@ static int identify_kernel(struct insmod_ctx *c)
 
 static int locate_module(struct insmod_ctx *c)
 {
-	int r = module_search(c->opts->module, c->release, c->root, &c->found);
+	int r = module_search(c->module, c->release, c->root, &c->found);
 
 	if (r)
 		return r;
@@ -144,15 +152,18 @@ static int link_module(struct insmod_ctx *c, bool after_load)
 		.use_loaded_sections = after_load,
 		.probe = o->probe,
 		.map = o->map,
-		.blob_path = o->probe ? NULL : o->blob,
+		.blob_path = o->probe ? NULL : c->batch_blob ? c->batch_blob : o->blob,
 		.force = o->force,
 		.params = &c->params,
 		.sysfs_root = c->root,
+		.kernel = c->kernel,
 	};
 
 	struct elf_file loaded;
 	int r;
 
+	if (c->kernel && o->map)	/* --batch: each map under its module's path */
+		log_output("%s:", c->found.path);
 	if (!after_load || !c->loaded_image.data)
 		return link_run(&job);
 	/* insmod changed the image it loaded: describe that one. */
@@ -163,6 +174,32 @@ static int link_module(struct insmod_ctx *c, bool after_load)
 	r = link_run(&job);
 	elf_release(&loaded);
 	return r;
+}
+
+/* --batch -O DIR: each module's blob is DIR/NAME.blob.  Two modules of
+ * one name in one run would write the same file: the second is refused,
+ * so that no blob is silently replaced by another module's. */
+static void *batch_names;	/* tsearch() tree of the names written so far */
+
+static int name_batch_blob(struct insmod_ctx *c)
+{
+	char *key = strdup(c->name), **seen;
+
+	if (!key || asprintf(&c->batch_blob, "%s/%s.blob", c->opts->blob, c->name) < 0) {
+		c->batch_blob = NULL;
+		free(key);
+		return -ENOMEM;
+	}
+	seen = tsearch(key, &batch_names, (int (*)(const void *, const void *))strcmp);
+	if (!seen || *seen != key) {
+		free(key);
+		if (!seen)
+			return -ENOMEM;
+		log_error("%s: another module named '%s' was linked earlier in this batch; %s is not replaced",
+			  c->found.path, c->name, c->batch_blob);
+		return -EEXIST;
+	}
+	return 0;
 }
 
 static int run(struct insmod_ctx *c)
@@ -180,6 +217,8 @@ static int run(struct insmod_ctx *c)
 		return r;
 	if ((r = name_module(c)))
 		return r;
+	if (dry && o->batch && o->blob && !o->probe && (r = name_batch_blob(c)))
+		return r;
 	if (dry)	/* the linker makes the kernel's own version checks */
 		return (r = check_params(c)) ? r : link_module(c, false);
 	if ((r = check_version(c)) || (r = check_not_loaded(c)))
@@ -196,6 +235,7 @@ static int run(struct insmod_ctx *c)
 
 static void release_ctx(struct insmod_ctx *c)
 {
+	free(c->batch_blob);
 	image_release(&c->loaded_image);
 	params_release(&c->params);
 	free(c->kernel_args);
@@ -207,10 +247,92 @@ static void release_ctx(struct insmod_ctx *c)
 	search_result_release(&c->found);
 }
 
+static void init_ctx(struct insmod_ctx *c, const struct insmod_opts *o, const char *module)
+{
+	memset(c, 0, sizeof(*c));
+	c->opts = o;
+	c->module = module;
+	c->root = "";
+	c->file.fd = -1;
+}
+
+static int run_one(const struct insmod_opts *o)
+{
+	struct insmod_ctx ctx;
+	int r;
+
+	init_ctx(&ctx, o, o->module);
+	r = run(&ctx);
+	release_ctx(&ctx);
+	return r;
+}
+
+/* The kernel for --batch, from the same files one link would read:
+ * --kernel-symbols, or the running (--kernel-release) kernel's. */
+static int read_batch_kernel(const struct insmod_opts *o, struct link_kernel *k)
+{
+	struct insmod_ctx c;
+	struct link_job job;
+	int r;
+
+	init_ctx(&c, o, NULL);
+	if ((r = identify_kernel(&c)))
+		return r;
+	memset(&job, 0, sizeof(job));
+	job.release = c.release;
+	job.symbol_files = o->symbol_files;
+	job.nsymbol_files = o->nsymbol_files;
+	job.sysfs_root = c.root;
+	return link_kernel_read(&job, k);
+}
+
+static int check_blob_directory(const char *dir)
+{
+	struct stat st;
+
+	if (stat(dir, &st) < 0) {
+		log_error("%s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		log_error("%s: with --batch, -O names a directory for the blobs", dir);
+		return -ENOTDIR;
+	}
+	return 0;
+}
+
+/* --batch: every module linked or probed in turn against one reading of
+ * the symbols; a failure is reported and the rest still run. */
+static int run_batch(const struct insmod_opts *o)
+{
+	struct link_kernel kernel = { NULL, NULL };
+	size_t failed = 0;
+	int r;
+
+	r = o->blob && !o->probe ? check_blob_directory(o->blob) : 0;
+	if (!r)
+		r = read_batch_kernel(o, &kernel);
+	for (size_t i = 0; i < o->nmodules && !r; i++) {
+		struct insmod_ctx ctx;
+
+		init_ctx(&ctx, o, o->modules[i]);
+		ctx.kernel = &kernel;
+		if (run(&ctx))
+			failed++;
+		release_ctx(&ctx);
+	}
+	if (!r && failed)
+		log_error("%zu of %zu modules %s", failed, o->nmodules,
+			  o->probe ? "would not load" : "could not be linked");
+	link_kernel_release(&kernel);
+	tdestroy(batch_names, free);
+	batch_names = NULL;
+	return r ? r : failed ? -EINVAL : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct insmod_opts opts;
-	struct insmod_ctx ctx;
 	int r;
 
 	switch (opts_parse(argc, argv, &opts)) {
@@ -223,12 +345,7 @@ int main(int argc, char **argv)
 		break;
 	}
 	log_setup(opts.syslog ? LOG_TO_SYSLOG : LOG_TO_TERMINAL, opts.verbose, opts.quiet);
-	memset(&ctx, 0, sizeof(ctx));
-	ctx.opts = &opts;
-	ctx.root = "";
-	ctx.file.fd = -1;
-	r = run(&ctx);
-	release_ctx(&ctx);
+	r = opts.batch ? run_batch(&opts) : run_one(&opts);
 	opts_release(&opts);
 	log_setup(LOG_TO_TERMINAL, 0, false);
 	return r ? 1 : 0;

@@ -646,7 +646,7 @@ int mod24_main(struct insmod_ctx *c)
 	struct mod24_job job;
 	int r;
 
-	c->name = o->name ? strdup(o->name) : mod24_default_name(o->module);
+	c->name = o->name ? strdup(o->name) : mod24_default_name(c->module);
 	if (!c->name)
 		return -ENOMEM;
 	if (!dry && !load24_kernel_present()) {

@@ -13,6 +13,7 @@ enum {
 	OPT_KERNEL_SYMBOLS = 0x100,
 	OPT_KERNEL_RELEASE,
 	OPT_BASE,
+	OPT_BATCH,
 };
 
 static const char short_options[] = "fhkLmnpqrsSvVxXyYo:O:P:";
@@ -43,13 +44,15 @@ static const struct option long_options[] = {
 	{ "kernel-symbols", required_argument, NULL, OPT_KERNEL_SYMBOLS },
 	{ "kernel-release", required_argument, NULL, OPT_KERNEL_RELEASE },
 	{ "base",           required_argument, NULL, OPT_BASE },
+	{ "batch",          no_argument,       NULL, OPT_BATCH },
 	{ NULL, 0, NULL, 0 },
 };
 // clang-format on
 
 static const char usage_text[] =
 	"usage: insmod [-fhkLmnpqrsSvVxXyY] [-o module_name] [-O blob_name] [-P prefix]\n"
-	"              module [symbol=value ...]\n";
+	"              module [symbol=value ...]\n"
+	"       insmod --batch -n|-p [-mqv] [-O directory] module ...\n";
 
 static const char help_text[] =
 	"\n"
@@ -89,6 +92,10 @@ static const char help_text[] =
 	"      --kernel-release=VER   check against and search under release VER\n"
 	"                     instead of the running kernel's\n"
 	"      --base=ADDR    load address for -n (default 0x12340000)\n"
+	"      --batch        link (-n) or probe (-p) every MODULE given, against one\n"
+	"                     reading of the kernel's symbols; no parameters; -O names\n"
+	"                     a directory that receives NAME.blob for each module;\n"
+	"                     exit status 1 if any module fails\n"
 	"\n"
 	"Environment: MODPATH (module directories, %s = kernel release), MODULECONF\n"
 	"(configuration file, default /etc/modules.conf).\n"
@@ -157,6 +164,7 @@ static enum opts_result apply_option(struct insmod_opts *o, int c)
 	case 'O': o->blob = optarg; break;
 	case 'P': o->prefix = optarg; break;
 	case OPT_KERNEL_RELEASE: o->release = optarg; break;
+	case OPT_BATCH: o->batch = true; break;
 	case OPT_KERNEL_SYMBOLS:
 		if (add_symbol_file(o, optarg)) {
 			fputs("insmod: out of memory\n", stderr);
@@ -184,6 +192,22 @@ static enum opts_result apply_option(struct insmod_opts *o, int c)
 	return OPTS_RUN;
 }
 
+/* --batch only links or probes, and gives every module its own name. */
+static enum opts_result batch_arguments(struct insmod_opts *o, char **args, size_t n)
+{
+	if (!o->noload && !o->probe) {
+		usage_error("--batch links or probes without loading: give -n or -p", NULL);
+		return OPTS_EXIT_USAGE;
+	}
+	if (o->name) {
+		usage_error("--batch cannot give every module the same name (-o)", o->name);
+		return OPTS_EXIT_USAGE;
+	}
+	o->modules = args;
+	o->nmodules = n;
+	return OPTS_RUN;
+}
+
 enum opts_result opts_parse(int argc, char **argv, struct insmod_opts *o)
 {
 	int c;
@@ -205,6 +229,8 @@ enum opts_result opts_parse(int argc, char **argv, struct insmod_opts *o)
 		return OPTS_EXIT_USAGE;
 	}
 	o->module = argv[optind];
+	if (o->batch)
+		return batch_arguments(o, argv + optind, (size_t)(argc - optind));
 	o->params = argv + optind + 1;
 	o->nparams = (size_t)(argc - optind - 1);
 	return OPTS_RUN;

@@ -34,6 +34,9 @@ struct insmod_opts {
 	const char *release;		/* --kernel-release=VER */
 	bool have_base;			/* --base=ADDR */
 	uint64_t base;
+	bool batch;			/* --batch: every argument is a module */
+	char **modules;			/* with --batch: all of them (module is the first) */
+	size_t nmodules;
 };
 
 enum opts_result { OPTS_RUN, OPTS_EXIT_OK, OPTS_EXIT_USAGE };

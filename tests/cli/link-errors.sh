@@ -10,57 +10,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 
-pass() { echo "PASS: $*"; }
-fail() { echo "FAIL: $*"; }
-check() {	# check DESCRIPTION COMMAND...: the command must succeed
-	d=$1; shift
-	if "$@"; then pass "$d"; else fail "$d"; fi
-}
-
-# A module: the header, .modinfo (vermagic, license LICENSE), and BODY.
-module() {	# module NAME LICENSE BODY [EXTRA-MODINFO]
-	cat > "$1.S" <<EOS
-	.section .gnu.linkonce.this_module,"aw"
-	.balign 64
-	.globl __this_module
-__this_module:
-	.zero 24
-	.asciz "$1"
-	.balign 64
-	.zero 64
-	.section .modinfo,"a"
-	.asciz "vermagic=6.1.0-t SMP preempt mod_unload modversions "
-	.asciz "license=$2"
-	.asciz "name=$1"
-	${4:-}
-	.text
-$3
-EOS
-	gcc -c -o "$1.ko" "$1.S"
-}
-
-cat > kallsyms <<'EOS'
-ffffffff81000000 T printk
-ffffffff81000008 r __ksymtab_printk
-ffffffff81000010 T gpl_only
-ffffffff81000018 r __ksymtab_gpl_only
-ffffffff81000020 T in_namespace
-ffffffff81000028 r __ksymtab_in_namespace
-ffffffff81000030 T module_layout
-ffffffff81000038 r __ksymtab_module_layout
-ffffffff81000040 T not_exported
-ffffffffc0001000 T mod_export	[other]
-ffffffffc0001010 t mod_local	[other]
-EOS
-printf '0x11111111\tprintk\tvmlinux\tEXPORT_SYMBOL\t\n0x22222222\tgpl_only\tvmlinux\tEXPORT_SYMBOL_GPL\t\n0x33333333\tin_namespace\tvmlinux\tEXPORT_SYMBOL\tMY_NS\n0x44444444\tmodule_layout\tvmlinux\tEXPORT_SYMBOL\t\n' > Module.symvers
-sed 's/^ffffffff[0-9a-f]*/0000000000000000/' kallsyms > hidden
-syms="--kernel-symbols=kallsyms --kernel-symbols=Module.symvers --kernel-release=6.1.0-t"
-
-# runs insmod; keeps status, stdout and stderr
-run() { "$insmod" "$@" > out 2> err; echo $? > status; }
-status_is() { [ "$(cat status)" = "$1" ]; }
-err_has() { grep -q -- "$1" err; }
-no_blob() { [ ! -e blob ] && [ -z "$(ls -A . | grep '^\.blob')" ]; }
+. "$top/tests/cli/fixtures/linker.sh"
 
 module good GPL '	call printk@PLT
 	.globl init_module
