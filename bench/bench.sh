@@ -9,7 +9,9 @@
 # For amdgpu.ko, xfs.ko, a mid-sized and a small module of Debian's amd64
 # package: median wall time of RUNS runs (default 7) of each, the ratios,
 # and each one's peak memory (maximum resident set) beside the module's
-# size.  --all adds one run of each over the whole package (4,000 modules).
+# size.  --all adds one run of each over the whole package (4,000 modules):
+# one process per module for every linker, and insmod --batch, which links
+# many modules in one process (no general-purpose linker has such a mode).
 # Output files go to a tmpfs when /dev/shm exists, so that the page cache
 # of a disk does not dominate.  The packages come from tests/oracle/fetch.sh.
 set -eu
@@ -136,6 +138,11 @@ if [ -n "$all" ]; then
 	cat > "$work/ours.sh" <<EOS
 while read -r ko; do "$insmod" -n -O "$work/out.bin" --kernel-symbols="$syms" --kernel-symbols="$dir/Module.symvers" --kernel-release="$release" --base=$base "\$ko" > /dev/null 2>&1; done < "$work/list"
 EOS
+	# the same links in one process per xargs batch: insmod --batch
+	cat > "$work/batch.sh" <<EOS
+rm -rf "$work/blobs"; mkdir "$work/blobs"
+xargs "$insmod" --batch -n -O "$work/blobs" --kernel-symbols="$syms" --kernel-symbols="$dir/Module.symvers" --kernel-release="$release" --base=$base < "$work/list" > /dev/null 2>&1
+EOS
 	cat > "$work/bfd.sh" <<EOS
 i=0; while [ \$i -lt $n ]; do i=\$((i + 1)); ld.bfd -o "$work/out.elf" -T "$work/m\$i.ld" --no-relax -e 0 "$work/m\$i.o" > /dev/null 2>&1; done
 EOS
@@ -152,6 +159,7 @@ EOS
 		echo "$((($(now) - t0) / 1000000)) $c"
 	}
 	set -- $(package "$work/ours.sh"); w_ours=$1; c_ours=$2
+	set -- $(package "$work/batch.sh"); w_batch=$1; c_batch=$2
 	set -- $(package "$work/bfd.sh"); w_bfd=$1; c_bfd=$2
 	w_lld=0; c_lld=-
 	if [ -n "$have_lld" ]; then
@@ -161,4 +169,6 @@ EOS
 	     "CPU insmod $c_ours ms, ld.bfd $c_bfd ms, ld.lld $c_lld ms"
 	echo "whole package: insmod $(ratio "$w_ours" "$w_bfd")x faster than ld.bfd, $(ratio "$w_ours" "$w_lld")x than ld.lld (wall);" \
 	     "$(ratio "$c_ours" "$c_bfd")x and $(ratio "$c_ours" "$c_lld")x (CPU)"
+	echo "whole package with insmod --batch (xargs: a few processes, the symbols read once in each): wall $w_batch ms, CPU $c_batch ms;" \
+	     "$(ratio "$w_batch" "$w_bfd")x faster than ld.bfd, $(ratio "$w_batch" "$w_lld")x than ld.lld (wall)"
 fi
