@@ -3,7 +3,9 @@
  * content, and the merging of several files into one table.
  *
  * Input: one flags byte (bit 1: the rest holds two files separated by the
- * line "--8<--"; the other bits are unused), then the file contents.  Each
+ * line "--8<--"; bit 2: the filtered read takes pieces of 1 to 32 bytes,
+ * the flags byte's top five bits plus one, instead of 256 KiB; the other
+ * bits are unused), then the file contents.  Each
  * file is put in a memfd and read through ksyms_load_file() by its
  * /proc/self/fd path.
  *
@@ -92,6 +94,9 @@ static bool from_input(const struct ksym_table *t, const char *p, size_t n,
 		if (m && p >= m && p <= m + t->files[i].size && n <= (size_t)(m + t->files[i].size - p))
 			return true;
 	}
+	for (const struct ksym_arena *a = t->arena; a; a = a->next)
+		if (p >= a->data && p <= a->data + a->used && n <= (size_t)(a->data + a->used - p))
+			return true;
 	for (size_t i = 0; i < sizeof(fixed_names) / sizeof(fixed_names[0]); i++)
 		if (p == fixed_names[i] && n == strlen(p))
 			return true;
@@ -217,6 +222,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	body = data + 1;
 	blen = size - 1;
+	ksyms_piece_size = data[0] & 4 ? 1u + (data[0] >> 3) : 256u << 10;
 	if (data[0] & 2)
 		split = memmem(body, blen, SPLIT, strlen(SPLIT));
 	if (split) {

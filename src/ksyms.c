@@ -1,10 +1,11 @@
 /* Kernel symbol tables: parsing the four text formats and one hash table.
  *
- * Speed matters (a 4 MB /proc/kallsyms is read on every link), so files are
- * mapped, never copied line by line, and names stay pointers into the
- * mapping.  When the caller registers the names it needs first
- * (ksyms_want), lines for other names cost one hash probe and no memory:
- * a module needs a few hundred of the kernel's ~100,000 symbols. */
+ * Speed matters (a 4 MB /proc/kallsyms is read on every link), so lines
+ * are never copied one by one: names stay pointers into the file's bytes.
+ * When the caller registers the names it needs first (ksyms_want), lines
+ * for other names cost one hash probe and no memory (a module needs a few
+ * hundred of the kernel's ~100,000 symbols), and the file is read a piece
+ * at a time, the few strings kept copied out before a piece is reused. */
 #include "ksyms.h"
 #include "log.h"
 
@@ -259,19 +260,15 @@ const struct ksym *ksyms_lookup(const struct ksym_table *t, const char *name)
 /* ---- Reading a file ---------------------------------------------------- */
 
 /* Maps a regular file; reads anything else (/proc files have no size). */
-static int read_whole(const char *path, void **map, size_t *size, bool *mapped)
+static int read_whole(int fd, void **map, size_t *size, bool *mapped)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	size_t cap = 0, len = 0;
 	char *buf = NULL;
 
-	if (fd < 0)
-		return -errno;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
 		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 
-		close(fd);
 		if (p == MAP_FAILED)
 			return -errno;
 		*map = p;
@@ -287,7 +284,6 @@ static int read_whole(const char *path, void **map, size_t *size, bool *mapped)
 
 			if (!nb) {
 				free(buf);
-				close(fd);
 				return -ENOMEM;
 			}
 			buf = nb;
@@ -299,14 +295,12 @@ static int read_whole(const char *path, void **map, size_t *size, bool *mapped)
 			int e = -errno;
 
 			free(buf);
-			close(fd);
 			return e;
 		}
 		if (r == 0)
 			break;
 		len += (size_t)r;
 	}
-	close(fd);
 	*map = buf;
 	*size = len;
 	*mapped = false;
@@ -619,6 +613,20 @@ static const char *format_name(enum ksym_format f)
 	}
 }
 
+/* Logs which format a file is read as, and notes what it brings. */
+static int start_format(struct ksym_table *t, const struct ksym_file *f)
+{
+	if (f->format == KSYMS_UNKNOWN) {
+		log_error("%s: not a kernel symbol table (expected /proc/kallsyms, /proc/ksyms, System.map or Module.symvers format)",
+			  f->path);
+		return -EINVAL;
+	}
+	log_verbose("%s: reading kernel symbols (%s format)", f->path, format_name(f->format));
+	if (f->format == KSYMS_KALLSYMS || f->format == KSYMS_OLD_KSYMS)
+		t->have_addresses = true;
+	return 0;
+}
+
 /* Just past the next newline at or after p (p < end), or end.  Symbol
  * lines are short, so the newline is found a word at a time in place:
  * a call to memchr() per line cost more than the rest of the skip. */
@@ -643,20 +651,21 @@ static const char *after_newline(const char *p, const char *end)
 	return end;
 }
 
-static int parse_all(struct ksym_table *t, const struct ksym_file *f)
+/* Parses the whole lines in [p, end). */
+static int parse_range(struct ksym_table *t, enum ksym_format format, const char *p, const char *end)
 {
-	struct cursor c = { f->map, (const char *)f->map + f->size };
+	struct cursor c = { p, end };
 	int (*line)(struct ksym_table *, struct cursor *);
 	int r = 0;
 
-	switch (f->format) {
+	switch (format) {
 	case KSYMS_KALLSYMS: line = parse_kallsyms_line; break;
 	case KSYMS_OLD_KSYMS: line = parse_old_ksyms_line; break;
 	case KSYMS_SYMVERS: line = parse_symvers_line; break;
 	default: return 0;
 	}
 	while (c.p < c.end && r == 0) {
-		if (f->format != KSYMS_OLD_KSYMS && quick_reject(t, f->format, c.p, c.end)) {
+		if (format != KSYMS_OLD_KSYMS && quick_reject(t, format, c.p, c.end)) {
 			c.p = after_newline(c.p + 11, c.end);
 			continue;
 		}
@@ -665,10 +674,144 @@ static int parse_all(struct ksym_table *t, const struct ksym_file *f)
 	return r;
 }
 
+/* ---- Reading a filtered table piece by piece ---------------------------- */
+
+size_t ksyms_piece_size = 256u << 10;
+
+static const char *arena_copy(struct ksym_table *t, const char *s, size_t n)
+{
+	struct ksym_arena *a = t->arena;
+
+	if (!a || a->cap - a->used < n) {
+		size_t cap = n > 4096 ? n : 4096;
+
+		a = malloc(sizeof(*a) + cap);
+		if (!a)
+			return NULL;
+		a->next = t->arena;
+		a->used = 0;
+		a->cap = cap;
+		t->arena = a;
+	}
+	memcpy(a->data + a->used, s, n);
+	a->used += n;
+	return a->data + a->used - n;
+}
+
+static bool inside(const char *p, const char *lo, const char *hi)
+{
+	return p && (uintptr_t)p >= (uintptr_t)lo && (uintptr_t)p < (uintptr_t)hi;
+}
+
+/* Copies out every string an entry points at in [lo, hi), the piece about
+ * to be reused. */
+static int keep_strings(struct ksym_table *t, const char *lo, const char *hi)
+{
+	for (size_t i = 0; i < t->nsyms; i++) {
+		struct ksym *k = &t->syms[i];
+
+		if (inside(k->owner, lo, hi) && !(k->owner = arena_copy(t, k->owner, k->owner_len)))
+			return -ENOMEM;
+		if (inside(k->ns, lo, hi) && !(k->ns = arena_copy(t, k->ns, k->ns_len)))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Fills buf[*len, cap) from fd, or up to the end of the file. */
+static int fill(int fd, char *buf, size_t cap, size_t *len, bool *eof)
+{
+	while (*len < cap) {
+		ssize_t n = read(fd, buf + *len, cap - *len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0) {
+			*eof = true;
+			break;
+		}
+		*len += (size_t)n;
+	}
+	return 0;
+}
+
+/* Where the last whole line of buf[0, len) ends, or 0. */
+static size_t whole_lines(const char *buf, size_t len)
+{
+	while (len && buf[len - 1] != '\n')
+		len--;
+	return len;
+}
+
+/* Reads f->path in pieces of ksyms_piece_size (more for a longer line),
+ * parsing the whole lines of each and keeping the few strings wanted:
+ * the file is never in memory whole.  The format is recognised from the
+ * first line that is not blank. */
+static int read_in_pieces(struct ksym_table *t, struct ksym_file *f, int fd)
+{
+	size_t cap = ksyms_piece_size ? ksyms_piece_size : 1, len = 0;
+	char *buf = malloc(cap);
+	bool eof = false, any = false;
+	int r = 0;
+
+	if (!buf)
+		return -ENOMEM;
+	f->format = KSYMS_EMPTY;
+	while (!r && (!eof || len)) {
+		size_t upto;
+
+		if ((r = fill(fd, buf, cap, &len, &eof)))
+			break;
+		upto = eof ? len : whole_lines(buf, len);
+		if (!upto && !eof) {	/* a line longer than the piece */
+			char *bigger = realloc(buf, cap * 2);
+
+			if (!bigger) {
+				r = -ENOMEM;
+				break;
+			}
+			buf = bigger;
+			cap *= 2;
+			continue;
+		}
+		if (f->format == KSYMS_EMPTY) {
+			f->format = detect(buf, upto);
+			if (f->format != KSYMS_EMPTY)
+				r = start_format(t, f);
+		}
+		any |= f->format != KSYMS_EMPTY;
+		if (!r && any)
+			r = parse_range(t, f->format, buf, buf + upto);
+		if (!r)
+			r = keep_strings(t, buf, buf + upto);
+		memmove(buf, buf + upto, len - upto);
+		len -= upto;
+	}
+	free(buf);
+	return r;
+}
+
+/* ---- Reading a file ---------------------------------------------------- */
+
+/* A whole table keeps pointers into its files: they are read (or mapped)
+ * whole and stay until ksyms_release(). */
+static int read_whole_file(struct ksym_table *t, struct ksym_file *f, int fd)
+{
+	int r = read_whole(fd, &f->map, &f->size, &f->mapped);
+
+	if (r < 0)
+		return r;
+	f->format = detect(f->map, f->size);
+	r = start_format(t, f);
+	return r ? r : parse_range(t, f->format, f->map, (const char *)f->map + f->size);
+}
+
 int ksyms_load_file(struct ksym_table *t, const char *path)
 {
 	struct ksym_file *files, *f;
-	int r;
+	int fd, r;
 
 	files = realloc(t->files, (t->nfiles + 1) * sizeof(*files));
 	if (!files)
@@ -677,24 +820,19 @@ int ksyms_load_file(struct ksym_table *t, const char *path)
 	f = &files[t->nfiles];
 	memset(f, 0, sizeof(*f));
 	f->path = path;
-	r = read_whole(path, &f->map, &f->size, &f->mapped);
-	if (r < 0) {
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		r = -errno;
 		log_error("%s: cannot read kernel symbols: %s", path, strerror(-r));
 		return r;
 	}
 	t->nfiles++;
-	f->format = detect(f->map, f->size);
-	if (f->format == KSYMS_UNKNOWN) {
-		log_error("%s: not a kernel symbol table (expected /proc/kallsyms, /proc/ksyms, System.map or Module.symvers format)",
-			  path);
-		return -EINVAL;
-	}
-	log_verbose("%s: reading kernel symbols (%s format)", path, format_name(f->format));
-	if (f->format == KSYMS_KALLSYMS || f->format == KSYMS_OLD_KSYMS)
-		t->have_addresses = true;
-	r = parse_all(t, f);
-	if (r < 0)
+	r = t->filtered ? read_in_pieces(t, f, fd) : read_whole_file(t, f, fd);
+	close(fd);
+	if (r == -ENOMEM)
 		log_error("%s: out of memory reading kernel symbols", path);
+	else if (r < 0 && r != -EINVAL)
+		log_error("%s: cannot read kernel symbols: %s", path, strerror(-r));
 	return r;
 }
 
@@ -819,6 +957,12 @@ void ksyms_release(struct ksym_table *t)
 	free(t->buckets);
 	free(t->prefilter);
 	free(t->detached);
+	while (t->arena) {
+		struct ksym_arena *next = t->arena->next;
+
+		free(t->arena);
+		t->arena = next;
+	}
 	free(t->default_kallsyms);
 	free(t->default_symvers);
 	memset(t, 0, sizeof(*t));

@@ -3,8 +3,12 @@
  * Module.symvers, each recognised by its content and merged by name into
  * one hash table.
  *
- * Names point into the mapped files (they are not copied); every file
- * stays mapped until ksyms_release(). */
+ * A whole table's names point into its files, mapped (or read) whole and
+ * kept until ksyms_release().  A table filtered to the names a module
+ * wants (ksyms_want, ksyms_filter) reads its files piece by piece and
+ * copies the few strings it keeps: its memory does not grow with the
+ * files (Debian's kallsyms and Module.symvers are 3.4 MB; a running
+ * kernel's /proc/kallsyms, with every symbol, over 10 MB). */
 #ifndef INSMOD_KSYMS_H
 #define INSMOD_KSYMS_H
 
@@ -48,6 +52,14 @@ struct ksym_file {
 	enum ksym_format format;
 };
 
+/* Strings a filtered table keeps (owners, namespaces) once the piece of
+ * the file they were read from is reused: a few hundred short ones. */
+struct ksym_arena {
+	struct ksym_arena *next;
+	size_t used, cap;
+	char data[];
+};
+
 struct ksym_table {
 	struct ksym *syms;
 	size_t nsyms, cap;
@@ -64,7 +76,13 @@ struct ksym_table {
 	uint64_t *prefilter;		/* 65536 bits over wanted names, when filtered */
 	char *default_kallsyms, *default_symvers;	/* paths, when defaulted */
 	char *detached;			/* owner/namespace strings after ksyms_detach */
+	struct ksym_arena *arena;	/* the same, kept while a filtered table is read */
 };
+
+/* A filtered table's files are read this many bytes at a time (more for a
+ * longer line), never whole; tests make it small to put piece boundaries
+ * everywhere. */
+extern size_t ksyms_piece_size;
 
 void ksyms_init(struct ksym_table *t);
 /* Registers a name the caller will look up (the string must outlive the

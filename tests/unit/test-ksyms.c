@@ -170,6 +170,78 @@ static void test_filter(void)
 	ksyms_release(&t);
 }
 
+static bool same_text(const char *a, uint32_t alen, const char *b, uint32_t blen)
+{
+	return (!a && !b) || (a && b && alen == blen && memcmp(a, b, alen) == 0);
+}
+
+/* A filtered table reads its files piece by piece: with pieces of every
+ * size from one byte up (lines cut anywhere, a line longer than a piece,
+ * blank lines before the first one), each wanted name must come out as
+ * the whole-file read has it, owner and namespace included. */
+static void test_pieces(void)
+{
+	static const char *const wanted[] = {
+		"printk", "mod_func", "gpl_fn", "ns_fn", "a_rather_long_symbol_name_that_goes_past_any_small_piece", "absent",
+	};
+	const char *k = write_file("pieces-kallsyms",
+		"\n  \n"
+		"ffffffff81001000 T printk\n"
+		"ffffffff82000000 r __ksymtab_printk\n"
+		"ffffffff81002000 T gpl_fn\n"
+		"ffffffff82000010 r __ksymtab_gpl_fn\n"
+		"ffffffff81003000 T ns_fn\n"
+		"ffffffff82000020 r __ksymtab_ns_fn\n"
+		"ffffffff81004000 T a_rather_long_symbol_name_that_goes_past_any_small_piece\n"
+		"ffffffff82000030 r __ksymtab_a_rather_long_symbol_name_that_goes_past_any_small_piece\n"
+		"ffffffffc0001000 T mod_func\t[some_module]\r\n"
+		"ffffffffc0001010 t mod_static\t[some_module]\n");
+	const char *sv = write_file("pieces-symvers",
+		"0x12345678\tprintk\tvmlinux\tEXPORT_SYMBOL\t\n"
+		"0x0000abcd\tgpl_fn\tvmlinux\tEXPORT_SYMBOL_GPL\t\n"
+		"0x00000042\tns_fn\tdrivers/x/x\tEXPORT_SYMBOL\tMY_NS\n"
+		"0x00000043\tmod_func\tdrivers/some/some_module\tEXPORT_SYMBOL\t\n");
+	static const size_t sizes[] = { 1, 2, 3, 5, 8, 13, 21, 47, 64, 100, 4096 };
+	const size_t saved = ksyms_piece_size;
+	struct ksym_table whole;
+	int bad = 0;
+
+	ksyms_init(&whole);
+	CHECK(ksyms_load_file(&whole, k) == 0 && ksyms_load_file(&whole, sv) == 0, "pieces: the whole read loads");
+	ksyms_finish(&whole);
+	for (size_t z = 0; z < sizeof(sizes) / sizeof(sizes[0]); z++) {
+		struct ksym_table t;
+
+		ksyms_piece_size = sizes[z];
+		ksyms_init(&t);
+		for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
+			ksyms_want(&t, wanted[i]);
+		ksyms_filter(&t);
+		if (ksyms_load_file(&t, k) != 0 || ksyms_load_file(&t, sv) != 0)
+			bad++;
+		ksyms_finish(&t);
+		CHECK(t.files[0].map == NULL && t.files[1].map == NULL, "pieces: nothing of the files stays in memory");
+		for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++) {
+			const struct ksym *a = get(&whole, wanted[i]), *b = get(&t, wanted[i]);
+
+			if (!a) {
+				bad += b && (b->flags & ~(uint32_t)KSYM_EXPORTED) != 0;
+				continue;
+			}
+			bad += !b || a->flags != b->flags || a->addr != b->addr || a->crc != b->crc ||
+			       !same_text(a->owner, a->owner_len, b->owner, b->owner_len) ||
+			       !same_text(a->ns, a->ns_len, b->ns, b->ns_len);
+		}
+		bad += t.have_addresses != whole.have_addresses || t.have_crcs != whole.have_crcs;
+		ksyms_release(&t);
+	}
+	ksyms_piece_size = saved;
+	CHECK(bad == 0, "pieces: read 1 to 4096 bytes at a time, every wanted name as the whole read has it");
+	CHECK(get(&whole, "ns_fn") && get(&whole, "ns_fn")->ns_len == 5 && get(&whole, "mod_func")->owner_len == 11,
+	      "pieces: the whole read has the namespace and owner compared");
+	ksyms_release(&whole);
+}
+
 static void test_unknown(void)
 {
 	struct ksym_table t;
@@ -191,6 +263,7 @@ int main(void)
 	test_symvers_and_merge();
 	test_old_ksyms();
 	test_filter();
+	test_pieces();
 	test_unknown();
 	{
 		char cmd[300];
