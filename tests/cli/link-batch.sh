@@ -6,13 +6,7 @@
 # --batch blobs of real modules with GNU ld's output.)
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-insmod=${INSMOD:-$top/build/insmod}
-case $insmod in /*) ;; *) insmod=$PWD/$insmod ;; esac
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-
-. "$top/tests/cli/fixtures/linker.sh"
+. "$top/tests/cli/fixtures/linker.sh"	# into a scratch directory of its own
 
 module good GPL '	call printk@PLT
 	.data

@@ -4,13 +4,7 @@
 # message and exit status 1, and never leaves a blob file behind.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-insmod=${INSMOD:-$top/build/insmod}
-case $insmod in /*) ;; *) insmod=$PWD/$insmod ;; esac
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-
-. "$top/tests/cli/fixtures/linker.sh"
+. "$top/tests/cli/fixtures/linker.sh"	# into a scratch directory of its own
 
 module good GPL '	call printk@PLT
 	.globl init_module
