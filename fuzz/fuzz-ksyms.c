@@ -4,10 +4,10 @@
  *
  * Input: one flags byte (bit 1: the rest holds two files separated by the
  * line "--8<--"; bit 2: the filtered read takes pieces of 1 to 32 bytes,
- * the flags byte's top five bits plus one, instead of 256 KiB; the other
- * bits are unused), then the file contents.  Each
- * file is put in a memfd and read through ksyms_load_file() by its
- * /proc/self/fd path.
+ * the flags byte's top five bits plus one, instead of 256 KiB; bit 0: the
+ * filtered read gets each file through a pipe, which cannot be mapped, as
+ * /proc/kallsyms cannot), then the file contents.  Each file is put in a
+ * memfd and read through ksyms_load_file() by its /proc/self/fd path.
  *
  * Every input is read twice: whole, and filtered to wanted names (a fixed
  * list and names taken from the input) as the linker reads it, with its
@@ -15,13 +15,17 @@
  * wanted name, both tables must say the same: flags, address, CRC, owner
  * and namespace.
  *
- * The binary is linked with a copy of ksyms.o whose mmap() and munmap()
- * calls go to fuzz_mmap() and fuzz_munmap() here (fuzz.mk): a mapping of
- * the fuzzed file becomes an exact-size heap copy, so that the sanitizer sees
- * a parser reading one byte past the end of the file (in a real mapping
- * that byte is the page's zero padding, and silent). */
+ * The binary is linked with a copy of ksyms.o whose mmap(), munmap() and
+ * madvise() calls go to fuzz_mmap(), fuzz_munmap() and fuzz_madvise() here
+ * (fuzz.mk): a mapping of the fuzzed file becomes an exact-size heap copy,
+ * so that the sanitizer sees a parser reading one byte past the end of the
+ * file (in a real mapping that byte is the page's zero padding, and
+ * silent), and pages given back with MADV_DONTNEED are poisoned, so that
+ * a string still pointing into them is caught when read. */
 #include "fuzz-common.h"
 
+#include <fcntl.h>
+#include <sanitizer/asan_interface.h>
 #include <stdbool.h>
 
 #include "ksyms.h"
@@ -31,10 +35,12 @@
 
 void *fuzz_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
 int fuzz_munmap(void *addr, size_t len);
+int fuzz_madvise(void *addr, size_t len, int advice);
 
 static int memfds[2];
 static char paths[2][64];
 static void *copies[4];
+static size_t copy_len[4];
 
 void *fuzz_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 {
@@ -49,6 +55,7 @@ void *fuzz_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
 		for (int k = 0; k < 4; k++) {
 			if (!copies[k]) {
 				copies[k] = p;
+				copy_len[k] = len;
 				return p;
 			}
 		}
@@ -61,12 +68,34 @@ int fuzz_munmap(void *addr, size_t len)
 {
 	for (int k = 0; k < 4; k++) {
 		if (copies[k] && copies[k] == addr) {
+			ASAN_UNPOISON_MEMORY_REGION(addr, len);
 			free(addr);
 			copies[k] = NULL;
 			return 0;
 		}
 	}
 	return munmap(addr, len);
+}
+
+/* The pages of a real mapping would be fetched again from the file; a
+ * copy's are poisoned instead: nothing may read them after this. */
+int fuzz_madvise(void *addr, size_t len, int advice)
+{
+	for (int k = 0; k < 4; k++) {
+		uintptr_t lo = (uintptr_t)copies[k], hi = lo + copy_len[k];
+		uintptr_t from = (uintptr_t)addr, to = from + len;
+
+		if (!copies[k] || to <= lo || from >= hi)
+			continue;
+		/* the page rounding of ksyms.c is relative to real addresses:
+		 * keep to the copy */
+		FUZZ_ASSERT(advice == MADV_DONTNEED);
+		from = from < lo ? lo : from;
+		to = to > hi ? hi : to;
+		ASAN_POISON_MEMORY_REGION((void *)from, to - from);
+		return 0;
+	}
+	return madvise(addr, len, advice);
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -135,7 +164,8 @@ static size_t pick_tokens(const uint8_t *p, size_t size, char tokens[][64])
 }
 
 /* Loads the memfds into t, filtered to the wanted names or not. */
-static int load(struct ksym_table *t, bool filter, size_t nfiles, char tokens[][64], size_t ntok)
+static int load(struct ksym_table *t, bool filter, char files[][64], size_t nfiles,
+		char tokens[][64], size_t ntok)
 {
 	int r = 0;
 
@@ -149,7 +179,7 @@ static int load(struct ksym_table *t, bool filter, size_t nfiles, char tokens[][
 		ksyms_filter(t);
 	}
 	for (size_t i = 0; i < nfiles && !r; i++)
-		r = ksyms_load_file(t, paths[i]);
+		r = ksyms_load_file(t, files[i]);
 	FUZZ_ASSERT(r == 0 || r == -EINVAL);
 	ksyms_finish(t);
 	return r;
@@ -210,13 +240,41 @@ static void compare(const struct ksym_table *all, const struct ksym_table *some,
 	FUZZ_ASSERT(same_text(a->ns, a->ns_len, b->ns, b->ns_len));
 }
 
+/* Pipes holding what the memfds hold, for a read that cannot map; false
+ * when a file does not fit in a pipe (then the memfds are read). */
+static bool through_pipes(size_t nfiles, char path[][64], int *fd)
+{
+	for (size_t i = 0; i < nfiles; i++) {
+		char buf[65536];
+		ssize_t n = pread(memfds[i], buf, sizeof(buf), 0);
+		int ends[2];
+		bool ok;
+
+		if (n < 0 || n == (ssize_t)sizeof(buf) || pipe2(ends, O_CLOEXEC | O_NONBLOCK) < 0)
+			ok = false;
+		else {
+			ok = write(ends[1], buf, (size_t)n) == n;
+			close(ends[1]);
+			fd[i] = ends[0];
+			snprintf(path[i], 64, "/proc/self/fd/%d", ends[0]);
+		}
+		if (!ok) {
+			while (i-- > 0)
+				close(fd[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char tokens[MAX_TOKENS][64];
 	struct ksym_table all, some;
 	const uint8_t *body, *split = NULL;
 	size_t blen, ntok, nfiles = 1;
-	int ra, rs;
+	char pipe_paths[2][64];
+	int ra, rs, pipe_fds[2];
 
 	if (size < 1)
 		return 0;
@@ -235,8 +293,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	ntok = pick_tokens(body, blen, tokens);
 
-	ra = load(&all, false, nfiles, tokens, ntok);
-	rs = load(&some, true, nfiles, tokens, ntok);
+	ra = load(&all, false, paths, nfiles, tokens, ntok);
+	if ((data[0] & 1) && through_pipes(nfiles, pipe_paths, pipe_fds)) {
+		rs = load(&some, true, pipe_paths, nfiles, tokens, ntok);
+		for (size_t i = 0; i < nfiles; i++)
+			close(pipe_fds[i]);
+	} else {
+		rs = load(&some, true, paths, nfiles, tokens, ntok);
+	}
 	FUZZ_ASSERT(ra == rs);
 	check_table(&all, tokens, ntok);
 	check_table(&some, tokens, ntok);

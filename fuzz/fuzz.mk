@@ -29,7 +29,7 @@ FUZZ_BINS     := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz-%)
 # name: calls to the named functions go to the target's own fuzz_NAME
 # instead (see the comments at the top of fuzz-search.c and fuzz-ksyms.c).
 FUZZ_REDIRECT_search := opendir glob
-FUZZ_REDIRECT_ksyms  := mmap munmap
+FUZZ_REDIRECT_ksyms  := mmap munmap madvise
 FUZZ_SANDBOXED       := $(foreach t,$(FUZZ_NAMES),$(if $(FUZZ_REDIRECT_$(t)),$(t)))
 OBJCOPY              ?= objcopy
 

@@ -259,25 +259,34 @@ const struct ksym *ksyms_lookup(const struct ksym_table *t, const char *name)
 
 /* ---- Reading a file ---------------------------------------------------- */
 
-/* Maps a regular file; reads anything else (/proc files have no size). */
-static int read_whole(int fd, void **map, size_t *size, bool *mapped)
+/* Maps a regular file that is not empty; -ENODEV for anything else. */
+static int map_file(int fd, struct ksym_file *f)
 {
 	struct stat st;
+	void *p;
+
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0)
+		return -ENODEV;
+	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		return -errno;
+	f->map = p;
+	f->size = (size_t)st.st_size;
+	f->mapped = true;
+	return 0;
+}
+
+/* Maps a regular file; reads anything else (/proc files have no size). */
+static int read_whole(int fd, struct ksym_file *f)
+{
 	size_t cap = 0, len = 0;
 	char *buf = NULL;
+	int r = map_file(fd, f);
 
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-
-		if (p == MAP_FAILED)
-			return -errno;
-		*map = p;
-		*size = (size_t)st.st_size;
-		*mapped = true;
-		return 0;
-	}
+	if (r != -ENODEV)
+		return r;
 	for (;;) {
-		ssize_t r;
+		ssize_t got;
 
 		if (len == cap) {
 			char *nb = realloc(buf, cap = cap ? cap * 2 : 1 << 20);
@@ -288,22 +297,22 @@ static int read_whole(int fd, void **map, size_t *size, bool *mapped)
 			}
 			buf = nb;
 		}
-		r = read(fd, buf + len, cap - len);
-		if (r < 0 && errno == EINTR)
+		got = read(fd, buf + len, cap - len);
+		if (got < 0 && errno == EINTR)
 			continue;
-		if (r < 0) {
+		if (got < 0) {
 			int e = -errno;
 
 			free(buf);
 			return e;
 		}
-		if (r == 0)
+		if (got == 0)
 			break;
-		len += (size_t)r;
+		len += (size_t)got;
 	}
-	*map = buf;
-	*size = len;
-	*mapped = false;
+	f->map = buf;
+	f->size = len;
+	f->mapped = false;
 	return 0;
 }
 
@@ -718,6 +727,66 @@ static int keep_strings(struct ksym_table *t, const char *lo, const char *hi)
 	return 0;
 }
 
+/* Where the last whole line of buf[0, len) ends, or 0. */
+static size_t whole_lines(const char *buf, size_t len)
+{
+	const char *nl = memrchr(buf, '\n', len);
+
+	return nl ? (size_t)(nl - buf) + 1 : 0;
+}
+
+/* One piece of whole lines: the format is recognised from the first line
+ * that is not blank, then the lines are parsed and the strings kept that
+ * entries point at, before the piece goes. */
+static int parse_piece(struct ksym_table *t, struct ksym_file *f, const char *p, size_t n)
+{
+	int r = 0;
+
+	if (f->format == KSYMS_EMPTY) {
+		f->format = detect(p, n);
+		if (f->format != KSYMS_EMPTY)
+			r = start_format(t, f);
+	}
+	if (!r && f->format != KSYMS_EMPTY)
+		r = parse_range(t, f->format, p, p + n);
+	return r ? r : keep_strings(t, p, p + n);
+}
+
+/* A mapped file, ksyms_piece_size at a time (more for a longer line): the
+ * pages of each piece are given back once it is parsed, so they never add
+ * up in memory, and reading costs what mapping costs (read() into a
+ * buffer copied every byte once more: a sixth of a small module's link). */
+static int parse_mapped_in_pieces(struct ksym_table *t, struct ksym_file *f)
+{
+	const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	const size_t piece = ksyms_piece_size ? ksyms_piece_size : 1;
+	const char *base = f->map;
+	size_t at = 0;
+	int r = 0;
+
+	f->format = KSYMS_EMPTY;
+	while (!r && at < f->size) {
+		size_t want = piece, n;
+		uintptr_t from, to;
+
+		do {	/* a line longer than the piece takes a longer piece */
+			n = f->size - at <= want ? f->size - at : whole_lines(base + at, want);
+			want = want > (SIZE_MAX >> 1) ? SIZE_MAX : want * 2;
+		} while (n == 0);
+		r = parse_piece(t, f, base + at, n);
+		/* whole pages only: the next piece may start on this one's last */
+		from = (uintptr_t)(base + at) & ~(page - 1);
+		to = (uintptr_t)(base + at + n) & ~(page - 1);
+		if (to > from)
+			madvise((void *)from, to - from, MADV_DONTNEED);
+		at += n;
+	}
+	munmap(f->map, f->size);	/* what is kept has been copied */
+	f->map = NULL;
+	f->size = 0;
+	return r;
+}
+
 /* Fills buf[*len, cap) from fd, or up to the end of the file. */
 static int fill(int fd, char *buf, size_t cap, size_t *len, bool *eof)
 {
@@ -737,23 +806,13 @@ static int fill(int fd, char *buf, size_t cap, size_t *len, bool *eof)
 	return 0;
 }
 
-/* Where the last whole line of buf[0, len) ends, or 0. */
-static size_t whole_lines(const char *buf, size_t len)
-{
-	while (len && buf[len - 1] != '\n')
-		len--;
-	return len;
-}
-
-/* Reads f->path in pieces of ksyms_piece_size (more for a longer line),
- * parsing the whole lines of each and keeping the few strings wanted:
- * the file is never in memory whole.  The format is recognised from the
- * first line that is not blank. */
+/* A file that cannot be mapped (/proc/kallsyms), read into a buffer of
+ * ksyms_piece_size (more for a longer line) a piece at a time. */
 static int read_in_pieces(struct ksym_table *t, struct ksym_file *f, int fd)
 {
 	size_t cap = ksyms_piece_size ? ksyms_piece_size : 1, len = 0;
 	char *buf = malloc(cap);
-	bool eof = false, any = false;
+	bool eof = false;
 	int r = 0;
 
 	if (!buf)
@@ -776,21 +835,22 @@ static int read_in_pieces(struct ksym_table *t, struct ksym_file *f, int fd)
 			cap *= 2;
 			continue;
 		}
-		if (f->format == KSYMS_EMPTY) {
-			f->format = detect(buf, upto);
-			if (f->format != KSYMS_EMPTY)
-				r = start_format(t, f);
-		}
-		any |= f->format != KSYMS_EMPTY;
-		if (!r && any)
-			r = parse_range(t, f->format, buf, buf + upto);
-		if (!r)
-			r = keep_strings(t, buf, buf + upto);
+		r = parse_piece(t, f, buf, upto);
 		memmove(buf, buf + upto, len - upto);
 		len -= upto;
 	}
 	free(buf);
 	return r;
+}
+
+/* A filtered table's file, piece by piece: never in memory whole. */
+static int read_filtered(struct ksym_table *t, struct ksym_file *f, int fd)
+{
+	int r = map_file(fd, f);
+
+	if (r == 0)
+		return parse_mapped_in_pieces(t, f);
+	return r == -ENODEV ? read_in_pieces(t, f, fd) : r;
 }
 
 /* ---- Reading a file ---------------------------------------------------- */
@@ -799,7 +859,7 @@ static int read_in_pieces(struct ksym_table *t, struct ksym_file *f, int fd)
  * whole and stay until ksyms_release(). */
 static int read_whole_file(struct ksym_table *t, struct ksym_file *f, int fd)
 {
-	int r = read_whole(fd, &f->map, &f->size, &f->mapped);
+	int r = read_whole(fd, f);
 
 	if (r < 0)
 		return r;
@@ -827,7 +887,7 @@ int ksyms_load_file(struct ksym_table *t, const char *path)
 		return r;
 	}
 	t->nfiles++;
-	r = t->filtered ? read_in_pieces(t, f, fd) : read_whole_file(t, f, fd);
+	r = t->filtered ? read_filtered(t, f, fd) : read_whole_file(t, f, fd);
 	close(fd);
 	if (r == -ENOMEM)
 		log_error("%s: out of memory reading kernel symbols", path);

@@ -1,6 +1,7 @@
 /* The kernel symbol table: each format recognised by content, the export
  * rules, merging of several files, and the filter to wanted names. */
 #include "check.h"
+#include "helpers.h"
 #include "ksyms.h"
 #include "log.h"
 
@@ -170,6 +171,24 @@ static void test_filter(void)
 	ksyms_release(&t);
 }
 
+/* /proc/self/fd/N of a pipe holding text: a file that cannot be mapped,
+ * as /proc/kallsyms cannot.  The pipe's reading end stays open (the
+ * table reads it by name); close_pipe() closes it. */
+static const char *pipe_file(const char *text, int *fd)
+{
+	static char path[2][64];
+	static int next;
+	char *p = path[next++ % 2];
+	int ends[2];
+
+	if (pipe(ends) < 0 || write(ends[1], text, strlen(text)) != (ssize_t)strlen(text))
+		die("pipe");
+	close(ends[1]);
+	*fd = ends[0];
+	snprintf(p, 64, "/proc/self/fd/%d", ends[0]);
+	return p;
+}
+
 static bool same_text(const char *a, uint32_t alen, const char *b, uint32_t blen)
 {
 	return (!a && !b) || (a && b && alen == blen && memcmp(a, b, alen) == 0);
@@ -184,7 +203,7 @@ static void test_pieces(void)
 	static const char *const wanted[] = {
 		"printk", "mod_func", "gpl_fn", "ns_fn", "a_rather_long_symbol_name_that_goes_past_any_small_piece", "absent",
 	};
-	const char *k = write_file("pieces-kallsyms",
+	static const char kallsyms[] =
 		"\n  \n"
 		"ffffffff81001000 T printk\n"
 		"ffffffff82000000 r __ksymtab_printk\n"
@@ -195,12 +214,13 @@ static void test_pieces(void)
 		"ffffffff81004000 T a_rather_long_symbol_name_that_goes_past_any_small_piece\n"
 		"ffffffff82000030 r __ksymtab_a_rather_long_symbol_name_that_goes_past_any_small_piece\n"
 		"ffffffffc0001000 T mod_func\t[some_module]\r\n"
-		"ffffffffc0001010 t mod_static\t[some_module]\n");
-	const char *sv = write_file("pieces-symvers",
+		"ffffffffc0001010 t mod_static\t[some_module]\n";
+	static const char symvers[] =
 		"0x12345678\tprintk\tvmlinux\tEXPORT_SYMBOL\t\n"
 		"0x0000abcd\tgpl_fn\tvmlinux\tEXPORT_SYMBOL_GPL\t\n"
 		"0x00000042\tns_fn\tdrivers/x/x\tEXPORT_SYMBOL\tMY_NS\n"
-		"0x00000043\tmod_func\tdrivers/some/some_module\tEXPORT_SYMBOL\t\n");
+		"0x00000043\tmod_func\tdrivers/some/some_module\tEXPORT_SYMBOL\t\n";
+	const char *k = write_file("pieces-kallsyms", kallsyms), *sv = write_file("pieces-symvers", symvers);
 	static const size_t sizes[] = { 1, 2, 3, 5, 8, 13, 21, 47, 64, 100, 4096 };
 	const size_t saved = ksyms_piece_size;
 	struct ksym_table whole;
@@ -209,16 +229,22 @@ static void test_pieces(void)
 	ksyms_init(&whole);
 	CHECK(ksyms_load_file(&whole, k) == 0 && ksyms_load_file(&whole, sv) == 0, "pieces: the whole read loads");
 	ksyms_finish(&whole);
-	for (size_t z = 0; z < sizeof(sizes) / sizeof(sizes[0]); z++) {
+	/* even z: regular files, mapped; odd z: pipes, read */
+	for (size_t z = 0; z < 2 * sizeof(sizes) / sizeof(sizes[0]); z++) {
 		struct ksym_table t;
+		int fds[2] = { -1, -1 };
 
-		ksyms_piece_size = sizes[z];
+		ksyms_piece_size = sizes[z / 2];
 		ksyms_init(&t);
 		for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
 			ksyms_want(&t, wanted[i]);
 		ksyms_filter(&t);
-		if (ksyms_load_file(&t, k) != 0 || ksyms_load_file(&t, sv) != 0)
+		if (ksyms_load_file(&t, z % 2 ? pipe_file(kallsyms, &fds[0]) : k) != 0 ||
+		    ksyms_load_file(&t, z % 2 ? pipe_file(symvers, &fds[1]) : sv) != 0)
 			bad++;
+		for (int i = 0; i < 2; i++)
+			if (fds[i] >= 0)
+				close(fds[i]);
 		ksyms_finish(&t);
 		CHECK(t.files[0].map == NULL && t.files[1].map == NULL, "pieces: nothing of the files stays in memory");
 		for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++) {
@@ -236,7 +262,7 @@ static void test_pieces(void)
 		ksyms_release(&t);
 	}
 	ksyms_piece_size = saved;
-	CHECK(bad == 0, "pieces: read 1 to 4096 bytes at a time, every wanted name as the whole read has it");
+	CHECK(bad == 0, "pieces: files mapped and pipes read 1 to 4096 bytes at a time, every wanted name as the whole read has it");
 	CHECK(get(&whole, "ns_fn") && get(&whole, "ns_fn")->ns_len == 5 && get(&whole, "mod_func")->owner_len == 11,
 	      "pieces: the whole read has the namespace and owner compared");
 	ksyms_release(&whole);
