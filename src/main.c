@@ -26,10 +26,6 @@
 static void warn_inert_options(const struct insmod_opts *o)
 {
 	static bool said;
-
-	if (said)
-		return;
-	said = true;
 	const struct { bool set; const char *what; } list[] = {
 		{ o->autoclean, "-k (autoclean: 2.6+ kernels unload nothing by themselves)" },
 		{ o->kallsyms, "-S (2.6+ kernels keep every module's symbols in kallsyms already)" },
@@ -37,6 +33,9 @@ static void warn_inert_options(const struct insmod_opts *o)
 		{ o->prefix != NULL, "-P (2.6+ kernels keep symbol versions in __versions, not in names)" },
 	};
 
+	if (said)
+		return;
+	said = true;
 	for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++)
 		if (list[i].set)
 			log_warn("%s has no effect on this kernel", list[i].what);
@@ -162,8 +161,6 @@ static int link_module(struct insmod_ctx *c, bool after_load)
 	struct elf_file loaded;
 	int r;
 
-	if (c->kernel && o->map)	/* --batch: each map under its module's path */
-		log_output("%s:", c->found.path);
 	if (!after_load || !c->loaded_image.data)
 		return link_run(&job);
 	/* insmod changed the image it loaded: describe that one. */
@@ -181,8 +178,10 @@ static int link_module(struct insmod_ctx *c, bool after_load)
  * so that no blob is silently replaced by another module's. */
 static void *batch_names;	/* tsearch() tree of the names written so far */
 
-static int name_batch_blob(struct insmod_ctx *c)
+int name_batch_blob(struct insmod_ctx *c)
 {
+	if (!c->opts->batch || !c->opts->blob || c->opts->probe)
+		return 0;
 	char *key = strdup(c->name), **seen;
 
 	if (!key || asprintf(&c->batch_blob, "%s/%s.blob", c->opts->blob, c->name) < 0) {
@@ -210,6 +209,8 @@ static int run(struct insmod_ctx *c)
 
 	if ((r = identify_kernel(c)) || (r = locate_module(c)) || (r = open_module(c)))
 		return r;
+	if (o->batch && o->map)	/* each map under its module's path */
+		log_output("%s:", c->found.path);
 	if (mod24_is_old_object(&c->elf))
 		return mod24_main(c);	/* a 2.0/2.4-era object: its own steps (mod24.c) */
 	warn_inert_options(o);
@@ -217,7 +218,7 @@ static int run(struct insmod_ctx *c)
 		return r;
 	if ((r = name_module(c)))
 		return r;
-	if (dry && o->batch && o->blob && !o->probe && (r = name_batch_blob(c)))
+	if (dry && (r = name_batch_blob(c)))
 		return r;
 	if (dry)	/* the linker makes the kernel's own version checks */
 		return (r = check_params(c)) ? r : link_module(c, false);

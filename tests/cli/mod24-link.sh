@@ -47,6 +47,12 @@ K="--kernel-symbols=$T/ksyms --kernel-release=2.4.20"
 H=$M/hello24.o
 run -n -m -O "$T/h.blob" $K "$H"
 expect_status 0 "x86_64: -n -m -O of a 2.4 module succeeds"
+cp "$T/out" "$T/h.map"
+mkdir "$T/batch"
+run --batch -n -m -O "$T/batch" $K "$H"
+expect_status 0 "--batch: a 2.4 module links in a batch too"
+check "--batch: its blob is DIR/NAME.blob, the bytes -O alone writes" cmp -s "$T/batch/hello24.blob" "$T/h.blob"
+check "--batch -m: the module's path, then its map" sh -c "head -1 '$T/out' | grep -qxF '$H:' && tail -n +2 '$T/out' | cmp -s - '$T/h.map'"
 expect_out '^Sections:       Size      Address           Align$' "x86_64: map header with 16-digit addresses"
 check "x86_64: .this (184-byte struct module) is first, at 0x12340000" \
 	sed -n 2p "$T/out" | grep -qx '\.this           000000b8  0000000012340000  2\*\*3'
