@@ -48,10 +48,6 @@ int check_version(struct insmod_ctx *c);
 int module_is_loaded(const struct insmod_ctx *c, const char *name);
 void warn_about_force(const struct insmod_ctx *c);
 
-/* main.c: with --batch -O DIR, sets batch_blob to DIR/NAME.blob for the
- * module's name, refusing a name already written in this run; else 0. */
-int name_batch_blob(struct insmod_ctx *c);
-
 /* load.c: into the kernel.  0 or -errno (already reported). */
 int load_into_kernel(struct insmod_ctx *c);
 

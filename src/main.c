@@ -178,7 +178,7 @@ static int link_module(struct insmod_ctx *c, bool after_load)
  * so that no blob is silently replaced by another module's. */
 static void *batch_names;	/* tsearch() tree of the names written so far */
 
-int name_batch_blob(struct insmod_ctx *c)
+static int name_batch_blob(struct insmod_ctx *c)
 {
 	if (!c->opts->batch || !c->opts->blob || c->opts->probe)
 		return 0;
@@ -211,8 +211,11 @@ static int run(struct insmod_ctx *c)
 		return r;
 	if (o->batch && o->map)	/* each map under its module's path */
 		log_output("%s:", c->found.path);
-	if (mod24_is_old_object(&c->elf))
-		return mod24_main(c);	/* a 2.0/2.4-era object: its own steps (mod24.c) */
+	if (mod24_is_old_object(&c->elf)) {	/* a 2.0/2.4-era object: its own steps (mod24.c) */
+		if ((r = mod24_name_module(c)) || (dry && (r = name_batch_blob(c))))
+			return r;
+		return mod24_main(c);
+	}
 	warn_inert_options(o);
 	if (!dry && ((r = check_module_kind(c)) || (r = check_architecture(c))))
 		return r;

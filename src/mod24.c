@@ -639,6 +639,12 @@ int mod24_link(const struct mod24_job *job)
 
 /* ---- From main.c ---------------------------------------------------------- */
 
+int mod24_name_module(struct insmod_ctx *c)
+{
+	c->name = c->opts->name ? strdup(c->opts->name) : mod24_default_name(c->module);
+	return c->name ? 0 : -ENOMEM;
+}
+
 int mod24_main(struct insmod_ctx *c)
 {
 	const struct insmod_opts *o = c->opts;
@@ -646,9 +652,6 @@ int mod24_main(struct insmod_ctx *c)
 	struct mod24_job job;
 	int r;
 
-	c->name = o->name ? strdup(o->name) : mod24_default_name(c->module);
-	if (!c->name)
-		return -ENOMEM;
 	if (!dry && !load24_kernel_present()) {
 		log_error("%s: a module for Linux 2.4 or older (an object file without struct module); this kernel "
 			  "has no query_module(2) and loads only 2.6+ modules (use -n, -m or -O to link it in user space)",
@@ -656,8 +659,6 @@ int mod24_main(struct insmod_ctx *c)
 		return -ENOEXEC;
 	}
 	if (!dry && (r = check_architecture(c)))
-		return r;
-	if (dry && (r = name_batch_blob(c)))
 		return r;
 	job = (struct mod24_job){
 		.path = c->found.path, .elf = &c->elf, .name = c->name, .release = c->release,

@@ -55,7 +55,9 @@ struct mod24_job {
 int mod24_link(const struct mod24_job *job);
 
 /* insmod's steps for a 2.4-era object, once the file is open and parsed
- * (main.c hands over here).  0 or -errno. */
+ * (main.c hands over here): first its name (c->name: -o, or the file's
+ * base name), then the rest.  0 or -errno. */
+int mod24_name_module(struct insmod_ctx *c);
 int mod24_main(struct insmod_ctx *c);
 
 #endif
