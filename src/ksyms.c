@@ -853,7 +853,7 @@ static int read_filtered(struct ksym_table *t, struct ksym_file *f, int fd)
 	return r == -ENODEV ? read_in_pieces(t, f, fd) : r;
 }
 
-/* ---- Reading a file ---------------------------------------------------- */
+/* ---- Loading a file ------------------------------------------------------ */
 
 /* A whole table keeps pointers into its files: they are read (or mapped)
  * whole and stay until ksyms_release(). */
@@ -961,49 +961,6 @@ void ksyms_finish(struct ksym_table *t)
 	}
 }
 
-/* Copies what entries point at in the files (owner, namespace) into one
- * block, so the files can be unmapped: a filtered table keeps a few
- * hundred entries, but the files it came from are megabytes of resident
- * memory that the rest of a link does not need. */
-int ksyms_detach(struct ksym_table *t)
-{
-	size_t need = 0, at = 0;
-	char *block;
-
-	if (!t->filtered)
-		return 0;	/* names point into the files too */
-	for (size_t i = 0; i < t->nsyms; i++)
-		need += t->syms[i].owner_len + t->syms[i].ns_len;
-	block = malloc(need ? need : 1);
-	if (!block)
-		return -ENOMEM;
-	for (size_t i = 0; i < t->nsyms; i++) {
-		struct ksym *k = &t->syms[i];
-
-		if (k->owner) {
-			memcpy(block + at, k->owner, k->owner_len);
-			k->owner = block + at;
-			at += k->owner_len;
-		}
-		if (k->ns) {
-			memcpy(block + at, k->ns, k->ns_len);
-			k->ns = block + at;
-			at += k->ns_len;
-		}
-	}
-	for (size_t i = 0; i < t->nfiles; i++) {
-		if (t->files[i].mapped)
-			munmap(t->files[i].map, t->files[i].size);
-		else
-			free(t->files[i].map);
-		t->files[i].map = NULL;
-		t->files[i].size = 0;
-	}
-	free(t->detached);
-	t->detached = block;
-	return 0;
-}
-
 void ksyms_release(struct ksym_table *t)
 {
 	for (size_t i = 0; i < t->nfiles; i++) {
@@ -1016,7 +973,6 @@ void ksyms_release(struct ksym_table *t)
 	free(t->syms);
 	free(t->buckets);
 	free(t->prefilter);
-	free(t->detached);
 	while (t->arena) {
 		struct ksym_arena *next = t->arena->next;
 

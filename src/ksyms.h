@@ -75,8 +75,7 @@ struct ksym_table {
 	bool filtered;			/* only names added by ksyms_want are kept */
 	uint64_t *prefilter;		/* 65536 bits over wanted names, when filtered */
 	char *default_kallsyms, *default_symvers;	/* paths, when defaulted */
-	char *detached;			/* owner/namespace strings after ksyms_detach */
-	struct ksym_arena *arena;	/* the same, kept while a filtered table is read */
+	struct ksym_arena *arena;	/* a filtered table's owner and namespace strings */
 };
 
 /* A filtered table's files are read this many bytes at a time (more for a
@@ -99,9 +98,6 @@ void ksyms_finish(struct ksym_table *t);
 /* The entry for a name, or NULL. */
 const struct ksym *ksyms_lookup(const struct ksym_table *t, const char *name);
 const struct ksym *ksyms_lookup_n(const struct ksym_table *t, const char *name, size_t len);
-/* For a filtered table: copies the few strings entries point at and
- * unmaps the files.  0 or -ENOMEM. */
-int ksyms_detach(struct ksym_table *t);
 void ksyms_release(struct ksym_table *t);
 
 #endif

@@ -133,10 +133,7 @@ static int load_symbols(const struct link_job *job, struct ksym_table *kt)
 {
 	int r = want_names(job->elf, kt);
 
-	if (r < 0)
-		return r;
-	r = read_symbol_files(job, kt);
-	return r ? r : ksyms_detach(kt);
+	return r < 0 ? r : read_symbol_files(job, kt);
 }
 
 int link_kernel_read(const struct link_job *job, struct link_kernel *k)
