@@ -41,7 +41,7 @@ for pair in amd64:x86_64 i386:i386 arm64:aarch64; do
 	fi
 done
 
-# A module of 8 MiB or more reads the symbol files on a second thread and
+# A module of 4 MiB or more (OVERLAP_MIN_FILE) reads the symbol files on a second thread and
 # creates and reserves the -O file while it links (src/link.c): when the
 # link then fails, the message is the link's and no file is left behind.
 # (Its successful blobs are among the ten largest compared above.)
