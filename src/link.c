@@ -160,20 +160,15 @@ void link_kernel_release(struct link_kernel *k)
 	memset(k, 0, sizeof(*k));
 }
 
+/* The kernel's license_is_gpl_compatible() list. */
 static bool license_is_gpl_compatible(const struct elf_file *elf)
 {
 	static const char *const ok[] = {
 		"GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL",
 		"Dual MIT/GPL", "Dual MPL/GPL",
 	};
-	struct modinfo_value v;
 
-	if (!modinfo_get(elf, "license", &v))
-		return false;
-	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
-		if (strlen(ok[i]) == v.len && memcmp(ok[i], v.str, v.len) == 0)
-			return true;
-	return false;
+	return modinfo_is_one_of(elf, "license", ok, sizeof(ok) / sizeof(ok[0]));
 }
 
 static bool imports_namespace(const struct elf_file *elf, const char *ns, size_t len)

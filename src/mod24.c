@@ -192,18 +192,13 @@ static int kernel_symbols(struct run24 *r)
 
 /* ---- Before the layout ------------------------------------------------- */
 
+/* 2.4's list (kernel/module.c): "Dual MIT/GPL" came later. */
 static bool license_is_gpl(const struct elf_file *elf)
 {
 	static const char *const ok[] = { "GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL",
 					  "Dual MPL/GPL" };
-	struct modinfo_value v;
 
-	if (!modinfo_get(elf, "license", &v))
-		return false;
-	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
-		if (strlen(ok[i]) == v.len && memcmp(ok[i], v.str, v.len) == 0)
-			return true;
-	return false;
+	return modinfo_is_one_of(elf, "license", ok, sizeof(ok) / sizeof(ok[0]));
 }
 
 /* add_kernel_symbols(): every kernel or module export whose name the

@@ -68,6 +68,18 @@ char *modinfo_dup(const struct elf_file *elf, const char *key)
 	return strndup(v.str, v.len);
 }
 
+bool modinfo_is_one_of(const struct elf_file *elf, const char *key, const char *const *list, size_t n)
+{
+	struct modinfo_value v;
+
+	if (!modinfo_get(elf, key, &v))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (strlen(list[i]) == v.len && memcmp(list[i], v.str, v.len) == 0)
+			return true;
+	return false;
+}
+
 /* struct module begins { enum module_state state; struct list_head list;
  * char name[MODULE_NAME_LEN]; ... }: the name sits after a 4-byte enum
  * padded to pointer alignment and two pointers. */

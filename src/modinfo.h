@@ -24,6 +24,8 @@ bool modinfo_next(const struct elf_file *elf, const char *key, size_t *pos,
 		  struct modinfo_value *out);
 /* A malloc'ed, NUL-terminated copy of the first value of KEY, or NULL. */
 char *modinfo_dup(const struct elf_file *elf, const char *key);
+/* Is the first value of KEY exactly one of the n strings of list? */
+bool modinfo_is_one_of(const struct elf_file *elf, const char *key, const char *const *list, size_t n);
 
 /* Where struct module keeps its name inside .gnu.linkonce.this_module, and
  * how long the field is (MODULE_NAME_LEN = 64 - sizeof(long)). */

@@ -240,6 +240,18 @@ expect_status 1 "an unresolved symbol fails"
 check "... named the original's way" grep -qxF "insmod: $H: unresolved symbol printk" "$T/err"
 run -n --kernel-symbols="$T/noprintk" --kernel-release=2.4.20 "$M/exporter24.o"
 expect_status 0 "an unresolved weak symbol is 0, not an error"
+# GPLONLY_ exports are for GPL-compatible modules only (hello24 is GPL,
+# exporter24 Proprietary, with a weak reference to maybe_there)
+printf 'c0120000 GPLONLY_printk\nc0121000 kmalloc\n' > "$T/gplonly"
+run -n --kernel-symbols="$T/gplonly" --kernel-release=2.4.20 "$H"
+expect_status 0 "GPLONLY_printk resolves printk for a GPL module"
+echo 'ffffffff80125000 GPLONLY_maybe_there' > "$T/gplonly"
+run -n -m --kernel-symbols="$T/gplonly" --kernel-release=2.4.20 "$M/exporter24.o"
+check "GPLONLY_maybe_there is not for a proprietary module: its weak reference stays 0" \
+	map_has "0000000000000000 A maybe_there"
+echo 'ffffffff80125000 maybe_there' > "$T/gplonly"
+run -n -m --kernel-symbols="$T/gplonly" --kernel-release=2.4.20 "$M/exporter24.o"
+check "... while a plain export of it resolves" sh -c "[ $STATUS = 0 ] && ! grep -q ' A maybe_there\$' '$T/out'"
 run -n -m -p $K "$H"
 expect_status 0 "-p succeeds"
 expect_no_out "-p: no map"
