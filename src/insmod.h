@@ -9,8 +9,8 @@
 #include "elf.h"
 #include "file.h"
 #include "image.h"
-#include "opts.h"
 #include "link.h"
+#include "opts.h"
 #include "params.h"
 #include "search.h"
 
