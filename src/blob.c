@@ -10,7 +10,13 @@
  * reserve its blocks while it still relocates (for amdgpu, 8 MB on tmpfs:
  * reserving is half the cost of writing), and opening logs nothing: its
  * error waits for link_blob_commit(), so that a link failing for another
- * reason reports only that reason. */
+ * reason reports only that reason.
+ *
+ * Renaming over an old blob frees the old blob's blocks inside rename()
+ * (1 ms for 8 MB on tmpfs).  With hold_replaced, the old file is opened
+ * (O_PATH: no permission is needed, nothing is read) just before the
+ * rename and handed to the caller, whose close() then frees it: the
+ * linker does that on its helper thread while it finishes. */
 #include "link-int.h"
 #include "log.h"
 
@@ -136,8 +142,9 @@ void link_blob_open(struct blob_file *b, const char *path, size_t size)
 	b->path = path;
 	b->fd = -1;
 	b->err = 0;
-	b->created = b->stream = false;
+	b->created = b->stream = b->hold_replaced = false;
 	b->refused_type = 0;
+	b->replaced = -1;
 	if (!*path) {
 		b->err = -EINVAL;
 		return;
@@ -210,8 +217,14 @@ int link_blob_commit(struct blob_file *b, const void *data, size_t size)
 	if (close(b->fd) < 0 && !r)
 		r = -errno;
 	b->fd = -1;
+	if (!r && b->hold_replaced)
+		b->replaced = open(b->path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (!r && rename(b->tmp, b->path) < 0)
 		r = -errno;
+	if (r && b->replaced >= 0) {
+		close(b->replaced);
+		b->replaced = -1;
+	}
 	if (r) {
 		log_error("%s: cannot write the image: %s", b->path, strerror(-r));
 		unlink(b->tmp);

@@ -402,11 +402,19 @@ int module_file_read(struct module_file *f)
 	return 0;
 }
 
-void module_file_close(struct module_file *f)
+void module_file_unmap(struct module_file *f)
 {
 	free(f->unpacked);
 	if (f->map)
 		munmap((void *)(uintptr_t)f->map, f->map_size);
+	f->unpacked = NULL;
+	f->map = f->image = NULL;
+	f->unpacked_size = f->map_size = f->size = 0;
+}
+
+void module_file_close(struct module_file *f)
+{
+	module_file_unmap(f);
 	if (f->fd >= 0)
 		close(f->fd);
 	memset(f, 0, sizeof(*f));

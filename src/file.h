@@ -30,6 +30,10 @@ int module_file_open(struct module_file *f, const char *path);
 /* Maps the open file and decompresses it if its magic bytes say so. */
 int module_file_read(struct module_file *f);
 void module_file_close(struct module_file *f);
+/* Gives back the file's bytes (map and decompressed image), keeping the
+ * descriptor: for a caller done with them before it is done with the file.
+ * module_file_close() then only closes. */
+void module_file_unmap(struct module_file *f);
 
 const char *compression_name(enum compression c);
 enum compression compression_by_magic(const uint8_t *p, size_t n);

@@ -38,6 +38,8 @@ struct blob_file {
 	bool created;		/* tmp exists */
 	bool stream;		/* path is /dev/stdout, /dev/null or a pipe: written in place */
 	int refused_type;	/* S_IF* of an existing path that is neither */
+	bool hold_replaced;	/* set before commit: keep the replaced file open */
+	int replaced;		/* then: that file, for the caller to close, or -1 */
 };
 void link_blob_open(struct blob_file *b, const char *path, size_t size);
 int link_blob_commit(struct blob_file *b, const void *data, size_t size);

@@ -17,6 +17,7 @@
 #include "elf.h"
 
 struct param_set;
+struct module_file;
 
 /* The specification's load address for -n. */
 #define LINK_DEFAULT_BASE 0x12340000u
@@ -38,6 +39,8 @@ struct link_job {
 	const struct param_set *params;	/* values to write into the image, or NULL */
 	const char *sysfs_root;		/* prefix for /sys, /proc, /lib/modules ("" normally) */
 	const struct link_kernel *kernel;	/* read already (--batch), or NULL */
+	struct module_file *input;	/* the file behind elf, which the linker may unmap
+					   once it has read it, or NULL */
 };
 
 /* Runs the job.  Returns 0, or -errno after logging every reason:

@@ -156,6 +156,8 @@ static int link_module(struct insmod_ctx *c, bool after_load)
 		.params = &c->params,
 		.sysfs_root = c->root,
 		.kernel = c->kernel,
+		/* a dry run is done with the module's bytes once it is linked */
+		.input = after_load ? NULL : &c->file,
 	};
 
 	struct elf_file loaded;

@@ -1,0 +1,59 @@
+/* The linker's helper threads are short (1 to 3 ms) and are started while
+ * their creator goes on computing.  Linux places a new thread on its
+ * creator's CPU and leaves the idle CPU to find it later: measured on a
+ * 2-CPU machine (kernel 6.18), a thread created beside a busy creator
+ * first ran 0.6 to 3.1 ms later, often only when the creator finished,
+ * which is the whole time the thread was meant to save.  Started with its
+ * affinity excluding the creator's CPU, it ran within 0.12-0.23 ms.  The
+ * thread then gives itself back every CPU the process may use, so that it
+ * is not held to one if that one becomes busy. */
+#include "thread.h"
+
+#include <sched.h>
+#include <stdlib.h>
+
+struct start {
+	void *(*fn)(void *);
+	void *arg;
+	cpu_set_t allowed;
+};
+
+static void *trampoline(void *p)
+{
+	struct start s = *(struct start *)p;
+
+	free(p);
+	pthread_setaffinity_np(pthread_self(), sizeof(s.allowed), &s.allowed);
+	return s.fn(s.arg);
+}
+
+int thread_start_beside(pthread_t *thread, void *(*fn)(void *), void *arg)
+{
+	struct start *s = malloc(sizeof(*s));
+	pthread_attr_t attr;
+	cpu_set_t elsewhere;
+	int cpu = sched_getcpu(), r;
+
+	if (!s || sched_getaffinity(0, sizeof(s->allowed), &s->allowed) < 0 || cpu < 0 ||
+	    CPU_COUNT(&s->allowed) < 2 || !CPU_ISSET(cpu, &s->allowed)) {
+		free(s);
+		return pthread_create(thread, NULL, fn, arg);
+	}
+	s->fn = fn;
+	s->arg = arg;
+	elsewhere = s->allowed;
+	CPU_CLR(cpu, &elsewhere);
+	if ((r = pthread_attr_init(&attr)) != 0) {
+		free(s);
+		return r;
+	}
+	r = pthread_attr_setaffinity_np(&attr, sizeof(elsewhere), &elsewhere);
+	if (r == 0)
+		r = pthread_create(thread, &attr, trampoline, s);
+	pthread_attr_destroy(&attr);
+	if (r != 0) {
+		free(s);
+		r = pthread_create(thread, NULL, fn, arg);
+	}
+	return r;
+}
