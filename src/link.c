@@ -352,6 +352,32 @@ int link_site(struct linker *lk, size_t relsec, size_t i, struct reloc_site *sit
 	return err ? err : fill_site(lk, relsec, i, &r, site);
 }
 
+/* The arch file's quick pass, with apply_one for each entry it leaves. */
+static int apply_quickly(struct linker *lk, size_t relsec)
+{
+	const struct elf_file *elf = lk->elf;
+	const struct elf_section *rs = &elf->sections[relsec];
+	const struct link_sec *t = &lk->secs[rs->info];
+	struct reloc_quick q = {
+		.entries = rs->data, .limit = elf->sections[rs->info].size,
+		.loc = lk->image + t->offset, .addr = t->addr, .size = t->size,
+		.symval = lk->symval, .symlost = lk->symlost, .nsymbols = elf->nsymbols,
+	};
+	size_t n = elf_reloc_count(elf, relsec), i = 0;
+	int err = 0;
+
+	while ((i = lk->arch->apply_quick(&q, i, n)) < n) {
+		struct reloc_site site;
+		int r = link_site(lk, relsec, i++, &site);
+
+		if (!r)
+			r = lk->arch->apply_one(lk, &site);
+		if (r && !err)
+			err = r;
+	}
+	return err;
+}
+
 /* Entries are decoded in batches: amdgpu has 320,000 of them, and one
  * accessor call per field would cost more than applying them. */
 #define RELOC_BATCH 256
@@ -362,6 +388,9 @@ int link_apply_section_in_order(struct linker *lk, size_t relsec)
 	struct elf_reloc batch[RELOC_BATCH];
 	int err = 0;
 
+	/* a target without contents is refused entry by entry below */
+	if (lk->arch->apply_quick && lk->secs[lk->elf->sections[relsec].info].type != SHT_NOBITS)
+		return apply_quickly(lk, relsec);
 	while (i < n) {
 		size_t got = elf_reloc_batch(lk->elf, relsec, i, RELOC_BATCH, batch);
 

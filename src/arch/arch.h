@@ -44,6 +44,18 @@ struct reloc_site {
 	int64_t A;		/* r_addend (RELA); 0 for REL */
 };
 
+/* One relocation section as apply_quick sees it: the entries as they are
+ * in the file, and the target section's place. */
+struct reloc_quick {
+	const uint8_t *entries;		/* entry i at entries + i * entry size */
+	uint64_t limit;			/* r_offset beyond this: not a valid entry */
+	uint8_t *loc;			/* the target section in the image */
+	uint64_t addr, size;		/* its run-time address and size there */
+	const uint64_t *symval;		/* as in struct linker */
+	const uint8_t *symlost;
+	size_t nsymbols;
+};
+
 struct arch_ops {
 	uint16_t machine;	/* EM_* */
 	const char *name;	/* "x86_64" */
@@ -68,6 +80,15 @@ struct arch_ops {
 	/* Applies one entry.  lk may have no ELF file (unit tests): use only
 	 * the site, and link_reloc_error() for messages. */
 	int (*apply_one)(struct linker *lk, const struct reloc_site *site);
+
+	/* Optional, for speed: applies entries [i, n) of one section in
+	 * order, straight from the file's bytes, for as long as each is a
+	 * common case that needs no message, and returns the index of the
+	 * first one it leaves (n when none).  The generic loop hands that
+	 * one to apply_one, messages and all, and calls again from the next.
+	 * It must write exactly what apply_one would.  Used with the
+	 * generic loop only (no apply_section). */
+	size_t (*apply_quick)(const struct reloc_quick *q, size_t i, size_t n);
 
 	/* "R_X86_64_PC32", or NULL for a type this file does not know. */
 	const char *(*reloc_name)(uint32_t type);
