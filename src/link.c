@@ -818,7 +818,8 @@ static int one_lane(struct linker *lk, const struct ksym_table *kt, struct symbo
  * half of the relocations), 10.8 ms on two lanes.  Below about 1.5 MiB a
  * second lane costs what it saves (medians of 31: xfs, 4 MiB, 7.2 -> 6.2
  * ms; radeon, 3.2 MiB, 6.8 -> 6.0; qed, 1.6 MiB, 4.6 -> 4.3; nfs, 1.1
- * MiB, no faster; dummy, 17 KiB, 3.5 -> 4.0). */
+ * MiB, no faster; dummy, 17 KiB, 3.5 -> 4.0).  A process held to one CPU
+ * links on one lane: amdgpu 14.4 ms on two, 14.0 on one. */
 #define OVERLAP_MIN_FILE (1536u << 10)
 
 enum {	/* what a lane has done, for the other to wait for */
@@ -966,7 +967,7 @@ static int link_steps(struct linker *lk, const struct ksym_table *kt, struct sym
 
 	if (lk->job->probe)
 		return probe(lk, kt, reading);
-	if (lk->elf->size >= OVERLAP_MIN_FILE && two_lanes(lk, kt, reading, &r))
+	if (lk->elf->size >= OVERLAP_MIN_FILE && thread_have_two_cpus() && two_lanes(lk, kt, reading, &r))
 		return r;
 	return one_lane(lk, kt, reading);
 }

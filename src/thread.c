@@ -57,3 +57,10 @@ int thread_start_beside(pthread_t *thread, void *(*fn)(void *), void *arg)
 	}
 	return r;
 }
+
+bool thread_have_two_cpus(void)
+{
+	cpu_set_t allowed;
+
+	return sched_getaffinity(0, sizeof(allowed), &allowed) < 0 || CPU_COUNT(&allowed) >= 2;
+}
