@@ -89,6 +89,11 @@ check "every check failure is reported, as on one lane" \
 	sh -c 'grep -q "unresolved symbol no_such_symbol" err && grep -q "uses GPL-only symbol gpl_only" err && ! grep -q "relocation" err'
 check "check failures: no blob" no_blob
 
+# held to one CPU, the same module links on one lane
+if command -v taskset > /dev/null && taskset -c 0 true 2> /dev/null; then
+	taskset -c 0 "$insmod" -n -O one.blob $syms big.ko 2> /dev/null
+	check "held to one CPU: the same blob" cmp -s one.blob big.blob
+fi
 mkdir batch
 run --batch -n -O batch $syms big.ko
 check "--batch: the blob is that of a run of its own" cmp -s batch/small.blob big.blob
