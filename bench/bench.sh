@@ -9,9 +9,11 @@
 # For amdgpu.ko, xfs.ko, a mid-sized and a small module of Debian's amd64
 # package: median wall time of RUNS runs (default 7) of each, the ratios,
 # and each one's peak memory (maximum resident set) beside the module's
-# size.  --all adds one run of each over the whole package (4,000 modules):
-# one process per module for every linker, and insmod --batch, which links
-# many modules in one process (no general-purpose linker has such a mode).
+# size, also less the peak of a run that links nothing (insmod --version):
+# below about 1 MB a module is smaller than the process around it.  --all
+# adds one run of each over the whole package (4,000 modules): one process
+# per module for every linker, and insmod --batch, which links many
+# modules in one process (no general-purpose linker has such a mode).
 # Output files go to a tmpfs when /dev/shm exists, so that the page cache
 # of a disk does not dominate.  The packages come from tests/oracle/fetch.sh.
 #
@@ -107,6 +109,8 @@ peak() { /usr/bin/time -f %M "$@" 2>&1 > /dev/null | tail -1; }
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0) printf "%.1f", b / a; else print "-" }'; }
 
+# what the process itself takes (program, C library, stack): insmod --version
+m_idle=$(peak "$insmod" --version)
 mods="drivers/gpu/drm/amd/amdgpu/amdgpu.ko fs/xfs/xfs.ko drivers/net/ethernet/intel/e1000e/e1000e.ko drivers/net/dummy.ko"
 printf '%-12s %9s %11s %11s %11s %7s %7s %10s %10s %10s\n' module size "insmod(ms)" "ld.bfd(ms)" "ld.lld(ms)" "x bfd" "x lld" "insmod MB" "bfd MB" "lld MB"
 for m in $mods; do
@@ -149,7 +153,8 @@ for m in $mods; do
 	     "ld.bfd $(awk -v t="$t_bfd_all" 'BEGIN { printf "%.2f", t / 1000 }') ms," \
 	     "ld.lld $(awk -v t="$t_lld_all" 'BEGIN { if (t == "-") print "-"; else printf "%.2f", t / 1000 }') ms;" \
 	     "insmod is $(ratio "$t_ours" "$best_all")x faster than the faster"
-	echo "  $tag: insmod is $(ratio "$t_ours" "$best")x faster than the faster linker; peak memory $(awk -v k="$m_ours" -v s="$(stat -c %s "$ko")" 'BEGIN { printf "%.2f", k * 1024 / s }')x the module's size"
+	echo "  $tag: insmod is $(ratio "$t_ours" "$best")x faster than the faster linker; peak memory $(awk -v k="$m_ours" -v s="$(stat -c %s "$ko")" 'BEGIN { printf "%.2f", k * 1024 / s }')x the module's size," \
+	     "$(awk -v k="$m_ours" -v b="$m_idle" -v s="$(stat -c %s "$ko")" 'BEGIN { printf "%.2f", (k - b) * 1024 / s }')x beyond the $(awk -v b="$m_idle" 'BEGIN { printf "%.1f", b / 1024 }') MB of a run that links nothing"
 	rm -f "$work/$tag".*
 done
 
