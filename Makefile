@@ -67,6 +67,12 @@ SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sa
 sanitize:
 	$(MAKE) BUILD=build/san CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" all unit
 
+# A build with ThreadSanitizer, for the tests of the linker's two threads
+# (tests/run-all.sh).
+TSAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
+tsan:
+	$(MAKE) BUILD=build/tsan CFLAGS="$(TSAN_FLAGS)" LDFLAGS="$(TSAN_FLAGS)" all
+
 # Installs the Debian packages that building and testing need (root).
 deps:
 	sh scripts/install-deps.sh
@@ -77,7 +83,7 @@ demo: all
 	sh tests/qemu/demo.sh $(BUILD)/insmod
 
 # Every test, plain and sanitized; ends with "N passed, N failed".
-check: all unit sanitize
+check: all unit sanitize tsan
 	sh tests/run-all.sh
 
 # The GNU ld oracle over whole Debian packages (minutes each), and the
@@ -101,7 +107,7 @@ uninstall:
 clean:
 	rm -rf build
 
-.PHONY: all unit sanitize deps demo check oracle-full bench install uninstall clean
+.PHONY: all unit sanitize tsan deps demo check oracle-full bench install uninstall clean
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 -include fuzz/fuzz.mk

@@ -89,10 +89,27 @@ check "every check failure is reported, as on one lane" \
 	sh -c 'grep -q "unresolved symbol no_such_symbol" err && grep -q "uses GPL-only symbol gpl_only" err && ! grep -q "relocation" err'
 check "check failures: no blob" no_blob
 
-# held to one CPU, the same module links on one lane
+# Relocation shared: 16 target sections of 8192 entries each, which both
+# lanes take from one queue.  Held to one CPU, insmod links on one lane:
+# the two blobs must be the same.
+many=
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
+	many="$many
+	.section .data.s$i,\"aw\"
+	.rept 8192
+	.quad printk + $i
+	.endr"
+done
+module shared GPL "	ret
+$many"
+check "the module with 16 relocated sections is over the two-lane line" test "$(wc -c < shared.ko)" -ge 1572864
+run -n -O shared.blob $syms shared.ko
+check "16 relocated sections on two lanes: status 0, no error" sh -c '[ "$(cat status)" = 0 ] && ! grep -v "warning:" err'
 if command -v taskset > /dev/null && taskset -c 0 true 2> /dev/null; then
+	taskset -c 0 "$insmod" -n -O one.blob $syms shared.ko 2> /dev/null
+	check "held to one CPU (one lane): the same blob" cmp -s one.blob shared.blob
 	taskset -c 0 "$insmod" -n -O one.blob $syms big.ko 2> /dev/null
-	check "held to one CPU: the same blob" cmp -s one.blob big.blob
+	check "held to one CPU: the padded module's blob is the same too" cmp -s one.blob big.blob
 fi
 mkdir batch
 run --batch -n -O batch $syms big.ko
