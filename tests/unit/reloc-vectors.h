@@ -23,10 +23,10 @@ struct reloc_vec {
 	unsigned room;		/* bytes left in the section; 0 means width */
 };
 
-/* An arch's quick pass (64-bit RELA) on the vector as a one-entry section
- * against symbol 1: it either applies the entry and writes exactly what
- * the vector expects, or leaves it (returns 0) untouched for apply_one,
- * as it must whenever the vector is refused. */
+/* An arch's quick pass on the vector as a one-entry section (of the
+ * arch's ELF class and REL or RELA kind) against symbol 1: it either applies the
+ * entry and writes exactly what the vector expects, or leaves it (returns
+ * 0) untouched for apply_one, as it must whenever the vector is refused. */
 static void run_quick(const struct arch_ops *arch, const struct reloc_vec *v)
 {
 	uint8_t buf[16] = { 0 }, entry[24], lost[2] = { 0, 0 };
@@ -37,10 +37,13 @@ static void run_quick(const struct arch_ops *arch, const struct reloc_vec *v)
 	};
 	size_t done;
 
+	unsigned w = arch->is64 ? 8 : 4;
+
 	put_le(buf, v->width, v->before);
-	put_le(entry, 8, 0);
-	put_le(entry + 8, 8, (uint64_t)1 << 32 | v->type);
-	put_le(entry + 16, 8, (uint64_t)v->A);
+	put_le(entry, w, 0);						/* r_offset */
+	put_le(entry + w, w, arch->is64 ? (uint64_t)1 << 32 | v->type : 1u << 8 | v->type);	/* r_info */
+	if (arch->reloc_section == SHT_RELA)
+		put_le(entry + 2 * w, w, (uint64_t)v->A);		/* r_addend */
 	done = arch->apply_quick(&q, 0, 1);
 	if (done == 0)
 		CHECK(get_le(buf, v->width) == v->before, "%s quick: %s is left to apply_one untouched",
@@ -53,7 +56,7 @@ static void run_quick(const struct arch_ops *arch, const struct reloc_vec *v)
 static void run_vectors(const struct arch_ops *arch, const struct reloc_vec *v, size_t n)
 {
 	log_setup(LOG_TO_NOWHERE, 0, true);
-	for (size_t i = 0; arch->apply_quick && arch->is64 && arch->reloc_section == SHT_RELA && i < n; i++)
+	for (size_t i = 0; arch->apply_quick && i < n; i++)
 		run_quick(arch, &v[i]);
 	for (size_t i = 0; i < n; i++) {
 		uint8_t buf[16] = { 0 };
