@@ -1,5 +1,5 @@
-/* The linker's helper threads are short (1 to 3 ms) and are started while
- * their creator goes on computing.  Linux places a new thread on its
+/* The linker's helper thread lives a few milliseconds and is started
+ * while its creator goes on computing.  Linux places a new thread on its
  * creator's CPU and leaves the idle CPU to find it later: measured on a
  * 2-CPU machine (kernel 6.18), a thread created beside a busy creator
  * first ran 0.6 to 3.1 ms later, often only when the creator finished,
