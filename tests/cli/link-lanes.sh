@@ -111,6 +111,13 @@ if command -v taskset > /dev/null && taskset -c 0 true 2> /dev/null; then
 	taskset -c 0 "$insmod" -n -O one.blob $syms big.ko 2> /dev/null
 	check "held to one CPU: the padded module's blob is the same too" cmp -s one.blob big.blob
 fi
+# compressed, the module's bytes are a decompressed buffer that the main
+# lane frees when it is done with them
+if command -v xz > /dev/null; then
+	xz -k -c big.ko > bigxz.ko.xz
+	run -n -O xz.blob $syms bigxz.ko.xz
+	check "an xz-compressed module on two lanes: the same blob" sh -c '[ "$(cat status)" = 0 ] && cmp -s xz.blob big.blob'
+fi
 mkdir batch
 run --batch -n -O batch $syms big.ko
 check "--batch: the blob is that of a run of its own" cmp -s batch/small.blob big.blob
