@@ -34,6 +34,20 @@ $(eval $(call optional_lib,liblzma,LZMA))
 $(eval $(call optional_lib,libzstd,ZSTD))
 
 ALL_CFLAGS = $(STD) $(WARNINGS) -DINSMOD_VERSION='"$(VERSION)"' $(LIB_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+FORMATS   := $(if $(filter -DHAVE_ZLIB,$(LIB_CFLAGS)),+gzip,-gzip) \
+             $(if $(filter -DHAVE_LZMA,$(LIB_CFLAGS)),+xz,-xz) \
+             $(if $(filter -DHAVE_ZSTD,$(LIB_CFLAGS)),+zstd,-zstd)
+
+# Every object depends on the flags it was compiled with: when they change
+# (a compression library installed since the last build, another CFLAGS),
+# everything is compiled again instead of mixing old objects with new.
+FLAGS_STAMP := $(BUILD)/flags
+ifneq ($(MAKECMDGOALS),clean)
+ifneq ($(file <$(FLAGS_STAMP)),$(ALL_CFLAGS) $(LDFLAGS))
+$(shell mkdir -p $(BUILD))
+$(file >$(FLAGS_STAMP),$(ALL_CFLAGS) $(LDFLAGS))
+endif
+endif
 
 LIB_SRC   := $(filter-out src/main.c,$(wildcard src/*.c src/arch/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
@@ -46,12 +60,13 @@ all: $(BUILD)/insmod
 
 $(BUILD)/insmod: $(MAIN_OBJ) $(BUILD)/libinsmod.a
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIB_LIBS)
+	@echo "$@: compressed modules: $(FORMATS) (+ found with $(PKG_CONFIG), - not found)"
 
 $(BUILD)/libinsmod.a: $(LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -iquote src -MMD -MP -c -o $@ $<
 
@@ -77,14 +92,27 @@ tsan:
 deps:
 	sh scripts/install-deps.sh
 
+# `make deps demo` and `make deps check` parse this file (and ask
+# pkg-config) before deps has installed anything: so demo and check build
+# in a make of their own, started after deps, which sees the libraries.
+
 # The main job: load a real module into a real kernel (QEMU when this
 # machine cannot load modules).
-demo: all
+demo:
+	$(MAKE) all
 	sh tests/qemu/demo.sh $(BUILD)/insmod
 
-# Every test, plain and sanitized; ends with "N passed, N failed".
-check: all unit sanitize tsan
+# Every test, plain and sanitized; ends with "N passed, N failed, N skipped".
+# First, one line for each prerequisite that is missing.
+check:
+	sh scripts/check-prereqs.sh "$(CC)" "$(FUZZ_CC)" "$(PKG_CONFIG)"
+	$(MAKE) all unit sanitize tsan fuzz-build
 	sh tests/run-all.sh
+
+# The README's two commands from a fresh clone on a minimal Debian 12
+# (debootstrap, chroot; root, 20-30 minutes).  Not part of check.
+fresh-check:
+	sh scripts/fresh-check.sh
 
 # The GNU ld oracle over whole Debian packages (minutes each), and the
 # benchmark against ld.bfd and ld.lld.  Neither is part of check.
@@ -107,7 +135,7 @@ uninstall:
 clean:
 	rm -rf build
 
-.PHONY: all unit sanitize tsan deps demo check oracle-full bench install uninstall clean
+.PHONY: all unit sanitize tsan deps demo check fresh-check oracle-full bench install uninstall clean
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 -include fuzz/fuzz.mk

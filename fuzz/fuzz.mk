@@ -33,7 +33,7 @@ FUZZ_REDIRECT_ksyms  := mmap munmap madvise
 FUZZ_SANDBOXED       := $(foreach t,$(FUZZ_NAMES),$(if $(FUZZ_REDIRECT_$(t)),$(t)))
 OBJCOPY              ?= objcopy
 
-$(FUZZ_BUILD)/src/%.o: src/%.c
+$(FUZZ_BUILD)/src/%.o: src/%.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -iquote src -MMD -MP -c -o $@ $<
 
@@ -60,10 +60,5 @@ fuzz: fuzz-build
 fuzz-replay: fuzz-build
 	FUZZ_SECONDS=0 sh fuzz/run-check.sh
 
-# `make check` builds the targets too when clang is there (run-check.sh
-# says so, and fails, when it is not).
-ifneq ($(shell command -v $(FUZZ_CC) 2>/dev/null),)
-check: fuzz-build
-endif
 
 .PHONY: fuzz fuzz-build fuzz-replay

@@ -2,8 +2,11 @@
 # Installs, on Debian 12 as root, everything that building insmod and running
 # its tests need.  Safe to run again: apt-get skips what is there.
 set -eu
+# Named one by one, with --no-install-recommends: what a package only
+# recommends (clang's libFuzzer and sanitizer runtimes, libclang-rt-14-dev)
+# is listed here itself, or a minimal system would not have it.
 packages="
-  build-essential gcc-12 clang lld pkg-config
+  build-essential gcc-12 clang libclang-rt-14-dev lld pkg-config
   zlib1g-dev liblzma-dev libzstd-dev
   qemu-system-x86 busybox-static cpio kmod xz-utils zstd gzip
   binutils-i686-linux-gnu binutils-aarch64-linux-gnu

@@ -1,8 +1,9 @@
 #!/bin/sh
-# Runs every test and prints one closing line "N passed, N failed".
+# Runs every test and prints one closing line "N passed, N failed, N skipped".
 #
 # Every test program prints one line per check, "PASS: what" or
-# "FAIL: what".  A program that exits non-zero without having printed a
+# "FAIL: what", or "SKIP: what (why)" for a check that this machine cannot
+# run (a prerequisite it cannot have, not one that is merely missing).  A program that exits non-zero without having printed a
 # FAIL line counts as one failure of its own, so a crash is never silent.
 #
 # Every test runs twice: against the plain build and against the ASan+UBSan
@@ -16,6 +17,7 @@ mkdir -p build
 : > "$log"
 passed=0
 failed=0
+skipped=0
 
 run() {	# run LABEL COMMAND...
 	label=$1; shift
@@ -24,15 +26,17 @@ run() {	# run LABEL COMMAND...
 	rc=$?
 	p=$(grep -c '^PASS: ' "$out")
 	f=$(grep -c '^FAIL: ' "$out")
+	s=$(grep -c '^SKIP: ' "$out")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "FAIL: $label exited with status $rc" >> "$out"
 		f=1
 	fi
 	{ echo "=== $label"; cat "$out"; } >> "$log"
-	grep '^FAIL: ' "$out" | sed "s|^|[$label] |"
-	echo "$label: $p passed, $f failed"
+	grep -E '^(FAIL|SKIP): ' "$out" | sed "s|^|[$label] |"
+	echo "$label: $p passed, $f failed, $s skipped"
 	passed=$((passed + p))
 	failed=$((failed + f))
+	skipped=$((skipped + s))
 	rm -f "$out"
 }
 
@@ -74,7 +78,9 @@ if [ -x build/tsan/insmod ]; then
 		run "build/tsan/cli/link-lanes.sh" env INSMOD="$top/build/tsan/insmod" \
 			TSAN_OPTIONS=halt_on_error=1:exitcode=66 sh tests/cli/link-lanes.sh
 	else
-		echo "build/tsan: ThreadSanitizer cannot start here; the two-lane tests ran without it"
+		echo "SKIP: ThreadSanitizer cannot start under this kernel's address-space layout;" \
+			"the two-lane tests ran without it"
+		skipped=$((skipped + 1))
 	fi
 fi
 
@@ -90,5 +96,5 @@ if [ -z "${SKIP_QEMU:-}" ]; then
 fi
 
 echo "full log: $log"
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -8,6 +8,9 @@ STATUS=0
 
 pass() { echo "PASS: $1"; }
 fail() { echo "FAIL: $1"; }
+# A check that cannot run on this machine (a prerequisite it cannot have,
+# such as 32-bit execution): counted apart, never as passed.
+skip() { echo "SKIP: $1"; }
 
 run() {
 	"$INSMOD" "$@" > "$T/out" 2> "$T/err"
