@@ -13,10 +13,12 @@
 # and the network to Debian's archive; takes 20 to 30 minutes, most of it
 # the test suite.  Not part of `make check`.
 #
-#   sh scripts/fresh-check.sh [DIR]      (default build/fresh; emptied first)
+#   sh scripts/fresh-check.sh [DIR]   (default /var/tmp/insmod-fresh, emptied
+#                                     first; outside the tree, so that make
+#                                     clean never meets its bound /dev)
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-dir=${1:-$top/build/fresh}
+dir=${1:-/var/tmp/insmod-fresh}
 suite=${FRESH_SUITE:-bookworm}
 mirror=${FRESH_MIRROR:-http://deb.debian.org/debian}
 packages=${FRESH_PACKAGES:-"gcc clang make git python3 binutils xz-utils zstd ca-certificates"}
