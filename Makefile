@@ -16,12 +16,14 @@ WARNINGS  := -Wall -Wextra -Werror -Wshadow -Wvla -Wformat=2 \
 STD       := -std=c11 -D_GNU_SOURCE
 BUILD     ?= build
 
-# Headers are included as "name.h" (-iquote), so that src/elf.h never hides
-# the system <elf.h>.
+# Sources live in one folder per subsystem (see the README's Layout).
+# Headers are included as "name.h" and found through an -iquote for each
+# folder, so that src/lib/elf.h never hides the system <elf.h> and an
+# #include does not have to say which folder a header lives in.
 # Optional libraries: each one found adds a -DHAVE_... and its compiler
-# flags.  They are not linked: src/dlib.c opens one with dlopen() when a
-# compressed module first needs it, so that the other runs do not pay
-# for loading them.  dlopen() is in libc since glibc 2.34; -ldl, kept only
+# flags.  They are not linked: src/load/dlib.c opens one with dlopen()
+# when a compressed module first needs it, so that the other runs do not
+# pay for loading them.  dlopen() is in libc since glibc 2.34; -ldl, kept only
 # where still needed (--as-needed), serves older ones.
 define optional_lib
 ifneq ($$(shell $(PKG_CONFIG) --exists $(1) 2>/dev/null && echo yes),)
@@ -49,9 +51,11 @@ $(file >$(FLAGS_STAMP),$(ALL_CFLAGS) $(LDFLAGS))
 endif
 endif
 
-LIB_SRC   := $(filter-out src/main.c,$(wildcard src/*.c src/arch/*.c))
+SRC_DIRS  := src src/cli src/load src/link src/link/arch src/mod24 src/lib
+SRC_INC   := $(SRC_DIRS:%=-iquote %)
+LIB_SRC   := $(filter-out src/cli/main.c,$(wildcard $(SRC_DIRS:%=%/*.c)))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o)
-MAIN_OBJ  := $(BUILD)/src/main.o
+MAIN_OBJ  := $(BUILD)/src/cli/main.o
 UNIT_SRC  := $(wildcard tests/unit/test-*.c)
 UNIT_BIN  := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 UNIT_HDR  := $(wildcard tests/unit/*.h)
@@ -68,11 +72,11 @@ $(BUILD)/libinsmod.a: $(LIB_OBJ)
 
 $(BUILD)/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -iquote src -MMD -MP -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(SRC_INC) -MMD -MP -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(UNIT_HDR) $(BUILD)/libinsmod.a
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -iquote src -iquote tests/unit $(LDFLAGS) -o $@ $< $(BUILD)/libinsmod.a $(LIB_LIBS)
+	$(CC) $(ALL_CFLAGS) $(SRC_INC) -iquote tests/unit $(LDFLAGS) -o $@ $< $(BUILD)/libinsmod.a $(LIB_LIBS)
 
 unit: $(UNIT_BIN)
 

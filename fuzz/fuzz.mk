@@ -35,20 +35,25 @@ OBJCOPY              ?= objcopy
 
 $(FUZZ_BUILD)/src/%.o: src/%.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -iquote src -MMD -MP -c -o $@ $<
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(SRC_INC) -MMD -MP -c -o $@ $<
 
 $(FUZZ_BUILD)/libinsmod.a: $(FUZZ_LIB_OBJ)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(FUZZ_BUILD)/sandboxed-%.o: $(FUZZ_BUILD)/src/%.o
-	$(OBJCOPY) $(foreach f,$(FUZZ_REDIRECT_$*),--redefine-sym $(f)=fuzz_$(f)) $< $@
+# The library object NAME.o, in whichever source folder NAME.c lives.
+fuzz_lib_obj = $(patsubst %.c,$(FUZZ_BUILD)/%.o,$(filter %/$(1).c,$(LIB_SRC)))
 
-$(foreach t,$(FUZZ_SANDBOXED),$(eval $(FUZZ_BUILD)/fuzz-$(t): $(FUZZ_BUILD)/sandboxed-$(t).o))
+define fuzz_sandboxed
+$(FUZZ_BUILD)/sandboxed-$(1).o: $(call fuzz_lib_obj,$(1))
+	$$(OBJCOPY) $$(foreach f,$$(FUZZ_REDIRECT_$(1)),--redefine-sym $$(f)=fuzz_$$(f)) $$< $$@
+$(FUZZ_BUILD)/fuzz-$(1): $(FUZZ_BUILD)/sandboxed-$(1).o
+endef
+$(foreach t,$(FUZZ_SANDBOXED),$(eval $(call fuzz_sandboxed,$(t))))
 
 $(FUZZ_BUILD)/fuzz-%: fuzz/fuzz-%.c fuzz/fuzz-common.h $(FUZZ_BUILD)/libinsmod.a
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -iquote src -iquote fuzz \
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(SRC_INC) -iquote fuzz \
 		-DFUZZ_DIR='"$(CURDIR)/fuzz"' -o $@ $< \
 		$(if $(FUZZ_REDIRECT_$*),$(FUZZ_BUILD)/sandboxed-$*.o) $(FUZZ_BUILD)/libinsmod.a $(LIB_LIBS)
 

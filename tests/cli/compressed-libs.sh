@@ -1,6 +1,6 @@
 #!/bin/sh
 # Compressed modules need zlib, liblzma or libzstd, opened with dlopen()
-# when a module first needs one (src/dlib.c).  When the library cannot be
+# when a module first needs one (src/load/dlib.c).  When the library cannot be
 # loaded, insmod says which one and why, and exits 1; the other formats
 # and uncompressed modules are unaffected.  A library is made unloadable
 # by putting a file that is not a library under its soname first in

@@ -186,7 +186,7 @@ copy_with_libs() {	# HOST_BINARY GUEST_PATH
 if [ -n "$insmod_bin" ]; then
 	[ -f "$insmod_bin" ] || vm_die "no insmod binary at $insmod_bin"
 	copy_with_libs "$insmod_bin" /usr/local/sbin/insmod || vm_die "cannot copy $insmod_bin and its libraries"
-	# insmod opens its decompression libraries with dlopen() (src/dlib.c),
+	# insmod opens its decompression libraries with dlopen() (src/load/dlib.c),
 	# so ldd does not name them: copy them as a system would have them
 	for so in libz.so.1 liblzma.so.5 libzstd.so.1; do
 		lib=$(ldconfig -p | awk -v so="$so" '$1 == so && /x86-64/ { print $NF; exit }')

@@ -1,4 +1,4 @@
-/* Unit tests for the failure diagnosis (src/diagnose.c): the errno texts,
+/* Unit tests for the failure diagnosis (src/load/diagnose.c): the errno texts,
  * the /dev/kmsg record parser, which kernel messages concern a module, the
  * modules.symbols/modules.dep lookup on files under a temporary directory,
  * and whole reports, fed canned kernel records through a SOCK_SEQPACKET

@@ -1,4 +1,4 @@
-/* Unit tests for src/params.c: .modinfo parmtype collection, checking of
+/* Unit tests for src/load/params.c: .modinfo parmtype collection, checking of
  * "symbol=value" words against the kernel's rules, and the argument string
  * given to the kernel.
  *

@@ -1,6 +1,7 @@
-/* Unit tests of 2.0/2.4-era parameters (src/params24.c) and symbol-version
- * names (src/symvers24.c), against a made-up module: one 64-byte data
- * section with a few variables, and .modinfo declarations in a table. */
+/* Unit tests of 2.0/2.4-era parameters (src/mod24/params24.c) and
+ * symbol-version names (src/mod24/symvers24.c), against a made-up module:
+ * one 64-byte data section with a few variables, and .modinfo declarations
+ * in a table. */
 #include "check.h"
 #include "log.h"
 #include "mod24-int.h"

@@ -1,4 +1,4 @@
-/* Unit tests for the module search (src/search.c): each mechanism is
+/* Unit tests for the module search (src/load/search.c): each mechanism is
  * checked on a directory tree built under a temporary directory. */
 #include <errno.h>
 #include <limits.h>

@@ -1,4 +1,4 @@
-/* Unit tests for the ksymoops snapshots (src/snapshot.c), on copies of
+/* Unit tests for the ksymoops snapshots (src/load/snapshot.c), on copies of
  * /proc/kallsyms and /proc/modules under a temporary directory: the pair is
  * written with the right names and contents, nothing planted in the
  * directory is followed, no temporary file survives a failure, and a
