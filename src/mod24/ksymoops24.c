@@ -2,7 +2,7 @@
  * the module's export table.
  *
  * In exactly the original's formats (add_ksymoops_symbols in modutils
- * 2.4; the same as src/ksymoops.c writes on modern kernels):
+ * 2.4; the same as src/load/ksymoops.c writes on modern kernels):
  *   __insmod_NAME_O<file>_M<mtime>_V<version>  at the module header
  *   __insmod_NAME_S<section>_L<length>          at .text, .rodata, .data,
  *                                               .bss and .sbss, if not empty

@@ -1,5 +1,5 @@
 /* The interface between the generic module linker (link.c, layout.c) and
- * the code of one architecture (src/arch/NAME.c).
+ * the code of one architecture (src/link/arch/NAME.c).
  *
  * The generic linker resolves symbols, lays the sections out, computes for
  * every relocation its place in the image (loc), its run-time address (P),
