@@ -9,7 +9,8 @@
 # HEAD of this repository into it and runs, as root in a chroot:
 #     make deps demo
 #     make deps check
-# printing each one's last lines and exit status.  Needs root, debootstrap
+# printing each one's last lines and exit status.  FRESH_REV=COMMIT clones
+# that commit instead of HEAD.  Needs root, debootstrap
 # and the network to Debian's archive; takes 20 to 30 minutes, most of it
 # the test suite.  Not part of `make check`.
 #
@@ -100,6 +101,9 @@ in_root "apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y 
 
 # ---- a fresh clone, the README's two commands ------------------------------
 git clone -q --no-local "$top" "$root/root/insmod" || die "git clone failed"
+if [ -n "${FRESH_REV:-}" ]; then	# another commit than HEAD, e.g. to see an old failure
+	git -C "$root/root/insmod" checkout -q "$FRESH_REV" || die "no commit $FRESH_REV"
+fi
 echo "==> clone of $(git -C "$root/root/insmod" log -1 --format='%h %s')"
 status=0
 step "make deps demo" "$dir/demo.log" "cd /root/insmod && make deps demo" || status=1
