@@ -10,6 +10,7 @@
 #include "modinfo.h"
 #include "params.h"
 #include "snapshot.h"
+#include "util.h"
 
 #include <errno.h>
 #include <search.h>
@@ -93,6 +94,11 @@ static int name_module(struct insmod_ctx *c)
 	if (!c->file_name) {
 		log_error("%s: module has no name (no .modinfo name= and no struct module)", c->found.path);
 		return -ENOEXEC;
+	}
+	if (!c->opts->name && module_name_problem(c->file_name)) {
+		log_error("%s: the module calls itself '%s' (.modinfo name=): %s; refused",
+			  c->found.path, c->file_name, module_name_problem(c->file_name));
+		return -EINVAL;
 	}
 	c->name = strdup(c->opts->name ? c->opts->name : c->file_name);
 	return c->name ? 0 : -ENOMEM;

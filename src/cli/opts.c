@@ -2,6 +2,7 @@
  * its manual page lists them; a few long-only ones are ours (the linker's
  * symbol source and load address). */
 #include "opts.h"
+#include "util.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -224,8 +225,11 @@ enum opts_result opts_parse(int argc, char **argv, struct insmod_opts *o)
 		usage_error("no module given", NULL);
 		return OPTS_EXIT_USAGE;
 	}
-	if (o->name && (!*o->name || strchr(o->name, '/'))) {
-		usage_error("-o needs a module name without '/'", o->name);
+	if (o->name && module_name_problem(o->name)) {
+		char why[128];
+
+		snprintf(why, sizeof(why), "-o '%s': %s", o->name, module_name_problem(o->name));
+		usage_error(why, NULL);
 		return OPTS_EXIT_USAGE;
 	}
 	o->module = argv[optind];

@@ -22,6 +22,17 @@ bool read_first_line(const char *root, const char *path, char *buf, size_t size)
 	return ok;
 }
 
+const char *module_name_problem(const char *name)
+{
+	if (!*name)
+		return "the name is empty";
+	if (strchr(name, '/'))
+		return "a module name has no '/'";
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return "'.' and '..' are not module names";
+	return NULL;
+}
+
 unsigned log2_floor(uint64_t a)
 {
 	unsigned n = 0;

@@ -8,6 +8,7 @@
 #include "insmod.h"
 #include "link-int.h"
 #include "log.h"
+#include "util.h"
 #include "modinfo.h"
 #include "params24.h"
 #include "snapshot.h"
@@ -637,7 +638,14 @@ int mod24_link(const struct mod24_job *job)
 int mod24_name_module(struct insmod_ctx *c)
 {
 	c->name = c->opts->name ? strdup(c->opts->name) : mod24_default_name(c->module);
-	return c->name ? 0 : -ENOMEM;
+	if (!c->name)
+		return -ENOMEM;
+	if (module_name_problem(c->name)) {
+		log_error("%s: the module's name would be '%s', from its file name: %s; give one with -o",
+			  c->found.path, c->name, module_name_problem(c->name));
+		return -EINVAL;
+	}
+	return 0;
 }
 
 int mod24_main(struct insmod_ctx *c)
