@@ -13,6 +13,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <search.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 
 /* Options whose 2.4 mechanism has no counterpart in Linux 2.6+; said
@@ -342,17 +344,57 @@ static int run_batch(const struct insmod_opts *o)
 	return r ? r : failed ? -EINVAL : 0;
 }
 
+/* Started with 0, 1 or 2 closed (by a daemon, an init system, `<&- >&-
+ * 2>&-`), the next file opened would take that number: a -O blob could
+ * become our stderr and receive warnings, /dev/stdout would name nothing.
+ * Each closed one is opened on /dev/null first, as coreutils and kmod do;
+ * if even that fails, nothing can be trusted and nothing is done. */
+static bool open_standard_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		int null = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+
+		if (null != fd) {
+			if (null >= 0)
+				close(null);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* A map, a probe's answer or the help text lost to a full disk or a closed
+ * pipe is a failure, said on stderr (coreutils' close_stdout does this). */
+static int close_stdout(int status)
+{
+	bool failed = fflush(stdout) != 0 || ferror(stdout);
+	int e = errno;
+
+	if (fclose(stdout) != 0 && !failed) {
+		failed = true;
+		e = errno;
+	}
+	if (!failed)
+		return status;
+	fprintf(stderr, "insmod: write error on standard output: %s\n", strerror(e));
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct insmod_opts opts;
 	int r;
 
+	if (!open_standard_fds())
+		return 1;
 	switch (opts_parse(argc, argv, &opts)) {
 	case OPTS_EXIT_OK:
-		return 0;
+		return close_stdout(0);
 	case OPTS_EXIT_USAGE:
 		opts_release(&opts);
-		return 1;
+		return close_stdout(1);
 	case OPTS_RUN:
 		break;
 	}
@@ -360,5 +402,5 @@ int main(int argc, char **argv)
 	r = opts.batch ? run_batch(&opts) : run_one(&opts);
 	opts_release(&opts);
 	log_setup(LOG_TO_TERMINAL, 0, false);
-	return r ? 1 : 0;
+	return close_stdout(r ? 1 : 0);
 }

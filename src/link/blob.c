@@ -48,25 +48,87 @@ static int write_all(int fd, const uint8_t *p, size_t n)
 	return 0;
 }
 
-/* Creates DIR/.BASE.XXXXXX with a name no one else holds. */
+/* The process's umask, read without changing it (umask(2) can only be
+ * read by setting it, which another thread could see). */
+static mode_t current_umask(void)
+{
+	char line[128];
+	unsigned mask = 022;
+	FILE *fp = fopen("/proc/self/status", "re");
+
+	while (fp && fgets(line, sizeof(line), fp))
+		if (sscanf(line, "Umask: %o", &mask) == 1)
+			break;
+	if (fp)
+		fclose(fp);
+	return (mode_t)mask & 0777;
+}
+
+/* Creates DIR/.BASE.XXXXXX (mkostemp: a random name, O_EXCL, so that a
+ * name planted in advance can neither be guessed nor followed), with the
+ * mode a new file would get (0644 less the umask), not mkostemp's 0600. */
 static int create_temp(const char *path, char *tmp, size_t cap)
 {
 	const char *slash = strrchr(path, '/');
 	int dirlen = slash ? (int)(slash - path + 1) : 0;
 	const char *base = slash ? slash + 1 : path;
-	unsigned seed = (unsigned)getpid() ^ (unsigned)time(NULL);
+	int fd;
 
-	for (int attempt = 0; attempt < 100; attempt++) {
-		int fd;
+	if ((size_t)snprintf(tmp, cap, "%.*s.%s.XXXXXX", dirlen, path, base) >= cap)
+		return -ENAMETOOLONG;
+	fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (fchmod(fd, 0644 & ~current_umask()) < 0) {
+		int e = errno;
 
-		seed = seed * 1103515245u + 12345u;
-		if ((size_t)snprintf(tmp, cap, "%.*s.%s.%06x", dirlen, path, base, seed & 0xffffff) >= cap)
-			return -ENAMETOOLONG;
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-		if (fd >= 0 || errno != EEXIST)
-			return fd >= 0 ? fd : -errno;
+		close(fd);
+		unlink(tmp);
+		return -e;
 	}
-	return -EEXIST;
+	return fd;
+}
+
+/* Whether PATH's directory is /dev or below it: names there are devices
+ * and links to them (/dev/stdout, /dev/fd/1), and replacing one with a
+ * regular file would break the system for everyone. */
+static bool in_dev(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? strndup(path, (size_t)(slash - path) + 1) : strdup(".");
+	char *real = dir ? realpath(dir, NULL) : NULL;
+	/* /dev/shm is a file system for files, not devices */
+	bool dev = real && (strcmp(real, "/dev") == 0 || strncmp(real, "/dev/", 5) == 0) &&
+		   strcmp(real, "/dev/shm") != 0 && strncmp(real, "/dev/shm/", 9) != 0;
+
+	free(real);
+	free(dir);
+	return dev;
+}
+
+/* Opens PATH for writing.  O_NONBLOCK, so that a named pipe with no
+ * reader fails (ENXIO) instead of waiting for one forever; a reader
+ * started just before insmod (`cat pipe &`) may not have opened it yet, so
+ * a pipe is given FIFO_WAIT_MS to get one.  O_NONBLOCK is then cleared. */
+#define FIFO_WAIT_MS 2000
+static int open_writer(const char *path, bool fifo)
+{
+	const struct timespec tick = { 0, 10 * 1000 * 1000 };
+	int fd, waited = 0;
+
+	while ((fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK)) < 0 &&
+	       errno == ENXIO && fifo && waited < FIFO_WAIT_MS) {
+		nanosleep(&tick, NULL);
+		waited += 10;
+	}
+	if (fd >= 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
 }
 
 /* -O /dev/stdout (whatever our output is), -O /dev/null or -O a named
@@ -94,7 +156,11 @@ static int open_stream(const char *path, int *refused_type)
 		*refused_type = (int)(st.st_mode & S_IFMT);
 		return -EINVAL;
 	}
-	fd = ours ? fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3) : open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	fd = ours ? fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3) : open_writer(path, S_ISFIFO(st.st_mode));
+	if (fd < 0 && errno == ENXIO && S_ISFIFO(st.st_mode)) {
+		*refused_type = S_IFIFO;
+		return -ENXIO;
+	}
 	if (fd < 0)
 		return -errno;
 	/* what was opened must be what was looked at */
@@ -113,6 +179,8 @@ static const char *file_type_name(int type)
 	case S_IFBLK: return "a block device";
 	case S_IFCHR: return "a character device";
 	case S_IFSOCK: return "a socket";
+	case S_IFIFO: return "a named pipe with no reader (none came in 2 s)";
+	case 1: return "a name under /dev that is not there (insmod replaces no name under /dev)";
 	case -1: return "changed while being opened";
 	default: return "not a regular file";
 	}
@@ -154,6 +222,12 @@ void link_blob_open(struct blob_file *b, const char *path, size_t size)
 		b->stream = true;
 		b->fd = fd >= 0 ? fd : -1;
 		b->err = fd >= 0 ? 0 : fd;
+		return;
+	}
+	if (in_dev(path)) {
+		b->stream = true;
+		b->refused_type = 1;
+		b->err = -EINVAL;
 		return;
 	}
 	b->fd = create_temp(path, b->tmp, sizeof(b->tmp));
@@ -208,8 +282,12 @@ int link_blob_commit(struct blob_file *b, const void *data, size_t size)
 	}
 	if (b->stream)
 		return commit_stream(b, data, size);
+	if (r == -ENOENT && !b->created) {
+		log_error("-O %s: its directory does not exist", b->path);
+		return r;
+	}
 	if (r && !b->created) {
-		log_error("%s: cannot create a file beside it: %s", b->path, strerror(-r));
+		log_error("-O %s: cannot create a temporary file in its directory: %s", b->path, strerror(-r));
 		return r;
 	}
 	if (!r)

@@ -33,4 +33,90 @@ run -n -o .. $syms evil.ko
 check "-o .. is refused before anything is read" sh -c '[ "$(cat status)" = 1 ] && grep -q "not module names" err'
 run -n -o '' $syms evil.ko
 check "-o '' says that the name is empty" sh -c '[ "$(cat status)" = 1 ] && grep -q "name is empty" err'
+
+# ---- closed standard descriptors ---------------------------------------
+# A Proprietary module without __versions: -n warns on stderr.
+module prop Proprietary '	ret'
+ksyms=$syms
+run -n -O ref.blob $ksyms prop.ko
+check "(a run that warns on stderr and writes a blob)" sh -c 'grep -q warning err && [ -s ref.blob ]'
+"$insmod" -n -O closed.blob $ksyms prop.ko 2>&-
+check "stderr closed: the blob is the same bytes, no warning inside it" cmp -s ref.blob closed.blob
+"$insmod" -n -O closed0.blob $ksyms prop.ko <&- >&- 2>&-
+check "0, 1 and 2 closed: the same blob again" cmp -s ref.blob closed0.blob
+
+# Names under /dev are never replaced: -O /dev/stdout with fd 1 closed
+# (where /dev/stdout names nothing until insmod opens fd 1 on /dev/null),
+# and a new name there.  In a mount namespace of its own, on a /dev of
+# the test's, so that a failure cannot break this machine's /dev.
+if [ "$(id -u)" -eq 0 ] && command -v unshare > /dev/null; then
+	mkdir fakedev
+	mknod fakedev/null c 1 3 && ln -s /proc/self/fd/1 fakedev/stdout &&
+	unshare -m sh -c 'mount --bind "$1/fakedev" /dev || exit
+		"$2" -n -O /dev/stdout $3 prop.ko >&- 2> err
+		echo $? > status
+		if [ -L /dev/stdout ]; then echo link; else ls -l /dev/stdout; fi > kind
+		"$2" -n -O /dev/new-name $3 prop.ko 2> err.new
+		echo $? > status.new
+		ls /dev > dev.list' \
+		sh "$work" "$insmod" "$ksyms"
+	check "fd 1 closed, -O /dev/stdout: the /dev/stdout link is not replaced ($(cat kind 2>/dev/null))" \
+		grep -qx link kind
+	check "... the blob went to fd 1, which insmod opened on /dev/null (status 0)" grep -qx 0 status
+	check "-O a new name under /dev is refused (status 1), saying why" \
+		sh -c 'grep -qx 1 status.new && grep -q "under /dev" err.new'
+	check "... and nothing is created there" sh -c '[ "$(cat dev.list | tr "\n" " ")" = "null stdout " ]'
+else
+	echo "SKIP: the /dev checks need root and unshare(1) (a private /dev)"
+fi
+
+# ---- a named pipe with no reader ---------------------------------------
+mkfifo fifo
+timeout 10 "$insmod" -n -O fifo $ksyms prop.ko > out 2> err
+echo $? > status
+check "-O a named pipe with no reader: refused at once (status 1, not a hang)" grep -qx 1 status
+check "... saying so" grep -q "named pipe with no reader" err
+(cat fifo > fifo.out &) ; sleep 0.2
+"$insmod" -n -O fifo $ksyms prop.ko 2> /dev/null
+sleep 0.2
+check "-O a named pipe with a reader: the reader gets the blob" cmp -s ref.blob fifo.out
+
+# ---- output errors -------------------------------------------------------
+"$insmod" -n -m $ksyms prop.ko > /dev/full 2> err
+echo $? > status
+check "-m > /dev/full: status 1, not a lost map" grep -qx 1 status
+check "... saying it could not write" grep -q "write error on standard output" err
+"$insmod" -h > /dev/full 2> err
+check "-h > /dev/full: status 1" test $? -eq 1
+"$insmod" -n -m $ksyms prop.ko > map.out 2> /dev/null
+check "(-m to a file still works)" grep -q '^Sections:' map.out
+
+# ---- -O's temporary file -------------------------------------------------
+# The temporary file's name must not be guessable.  With getpid() and
+# time() made predictable, every name an old pid^time generator would try
+# is planted: the blob must still be written.
+cat > fixed.c <<'EOC'
+#include <sys/types.h>
+#include <time.h>
+pid_t getpid(void) { return 1; }
+time_t time(time_t *t) { if (t) *t = 0; return 0; }
+EOC
+if cc -shared -fPIC -o fixed.so fixed.c 2> /dev/null; then
+	mkdir planted
+	python3 -c '
+s = 1
+for _ in range(100):
+    s = (s * 1103515245 + 12345) & 0xffffffff
+    print(".x.blob.%06x" % (s & 0xffffff))' | while read -r n; do : > "planted/$n"; done
+	LD_PRELOAD=$work/fixed.so "$insmod" -n -O planted/x.blob $ksyms prop.ko 2> err
+	echo $? > status
+	check "-O beside 100 planted temporary names: written all the same" \
+		sh -c 'grep -qx 0 status && cmp -s ref.blob planted/x.blob'
+else
+	fail "cannot build the preload library for the temporary-name check"
+fi
+(umask 022 && "$insmod" -n -O mode.blob $ksyms prop.ko 2> /dev/null)
+check "-O's new file has mode 0644 under umask 022" test "$(stat -c %a mode.blob)" = 644
+run -n -O nosuchdir/x.blob $ksyms prop.ko
+check "-O in a directory that does not exist says so" grep -q "its directory does not exist" err
 exit 0
