@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #ifdef HAVE_ZLIB
@@ -322,9 +321,15 @@ int decompress(enum compression c, const char *path, const uint8_t *data,
 	return 0;
 }
 
-static int map_file(struct module_file *f)
+/* The file's bytes, read once into memory: what is checked is what is
+ * linked and loaded, whatever happens to the file meanwhile.  (A mapping
+ * would show later writes to the file, and a file truncated under it
+ * would kill insmod with SIGBUS.)  A file that changes size while it is
+ * read is refused. */
+static int read_file(struct module_file *f)
 {
-	void *p;
+	uint8_t *buf, extra;
+	size_t got = 0;
 
 	if (f->st.st_size == 0) {
 		log_error("%s: file is empty", f->path);
@@ -335,14 +340,28 @@ static int map_file(struct module_file *f)
 		return -EFBIG;
 	}
 	f->map_size = (size_t)f->st.st_size;
-	p = mmap(NULL, f->map_size, PROT_READ, MAP_PRIVATE, f->fd, 0);
-	if (p == MAP_FAILED) {
-		int e = errno;
-
-		log_error("%s: cannot map file: %s", f->path, strerror(e));
-		return -e;
+	buf = malloc(f->map_size);
+	if (!buf) {
+		log_error("%s: out of memory reading %zu bytes", f->path, f->map_size);
+		return -ENOMEM;
 	}
-	f->map = p;
+	while (got < f->map_size) {
+		ssize_t n = pread(f->fd, buf + got, f->map_size - got, (off_t)got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got != f->map_size || pread(f->fd, &extra, 1, (off_t)got) != 0) {
+		int e = got == f->map_size || errno == 0 ? EAGAIN : errno;
+
+		log_error("%s: the file changed size while it was read; not used", f->path);
+		free(buf);
+		return e == EAGAIN ? -EAGAIN : -e;
+	}
+	f->map = buf;
 	return 0;
 }
 
@@ -352,7 +371,9 @@ int module_file_open(struct module_file *f, const char *path)
 
 	memset(f, 0, sizeof(*f));
 	f->path = path;
-	f->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a named pipe given as the module would otherwise wait
+	 * for a writer forever before the type check below refuses it */
+	f->fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (f->fd < 0) {
 		r = -errno;
 		log_error("%s: cannot open module: %s", path, strerror(errno));
@@ -369,8 +390,15 @@ int module_file_open(struct module_file *f, const char *path)
 		goto fail;
 	}
 	if (!S_ISREG(f->st.st_mode)) {
-		log_error("%s: not a regular file", path);
+		log_error("%s: not a regular file (%s)", path,
+			  S_ISFIFO(f->st.st_mode) ? "a named pipe" : S_ISCHR(f->st.st_mode) ? "a character device"
+			  : S_ISBLK(f->st.st_mode) ? "a block device" : S_ISSOCK(f->st.st_mode) ? "a socket" : "other");
 		r = -EINVAL;
+		goto fail;
+	}
+	if (fcntl(f->fd, F_SETFL, fcntl(f->fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+		r = -errno;
+		log_error("%s: %s", path, strerror(errno));
 		goto fail;
 	}
 	return 0;
@@ -384,7 +412,7 @@ fail:
  * ownership on the descriptor first. */
 int module_file_read(struct module_file *f)
 {
-	int r = map_file(f);
+	int r = read_file(f);
 
 	if (r)
 		return r;
@@ -405,8 +433,7 @@ int module_file_read(struct module_file *f)
 void module_file_unmap(struct module_file *f)
 {
 	free(f->unpacked);
-	if (f->map)
-		munmap((void *)(uintptr_t)f->map, f->map_size);
+	free((void *)(uintptr_t)f->map);
 	f->unpacked = NULL;
 	f->map = f->image = NULL;
 	f->unpacked_size = f->map_size = f->size = 0;

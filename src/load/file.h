@@ -1,5 +1,5 @@
 /* The module file: opened once, checked and loaded through the same
- * descriptor, mapped rather than copied, decompressed in memory when it has
+ * descriptor, read once into memory, decompressed there when it has
  * to be. */
 #ifndef INSMOD_FILE_H
 #define INSMOD_FILE_H
@@ -14,7 +14,7 @@ struct module_file {
 	const char *path;
 	int fd;
 	struct stat st;		/* of the open descriptor */
-	const uint8_t *map;	/* the file's bytes, read-only */
+	const uint8_t *map;	/* the file's bytes, read once (malloc) */
 	size_t map_size;
 	enum compression comp;	/* by magic bytes */
 	uint8_t *unpacked;	/* the decompressed image, when comp != NONE */
@@ -27,7 +27,7 @@ struct module_file {
 /* Opens PATH read-only and refuses what is not a regular file.  Logs and
  * returns -errno. */
 int module_file_open(struct module_file *f, const char *path);
-/* Maps the open file and decompresses it if its magic bytes say so. */
+/* Reads the open file once and decompresses it if its magic bytes say so. */
 int module_file_read(struct module_file *f);
 void module_file_close(struct module_file *f);
 /* Gives back the file's bytes (map and decompressed image), keeping the
