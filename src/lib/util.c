@@ -1,7 +1,9 @@
 #include "util.h"
 #include "strbuf.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 bool read_first_line(const char *root, const char *path, char *buf, size_t size)
@@ -31,6 +33,34 @@ const char *module_name_problem(const char *name)
 	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 		return "'.' and '..' are not module names";
 	return NULL;
+}
+
+long read_line_bounded(FILE *f, char **buf, size_t *cap, size_t *total)
+{
+	size_t len = 0;
+	int c = 0;
+
+	while (c != '\n' && (c = getc_unlocked(f)) != EOF) {
+		if (len >= TEXT_MAX_LINE)
+			return -E2BIG;
+		if (len + 2 > *cap) {	/* room for c and the NUL */
+			size_t want = *cap ? *cap * 2 : 256;
+			char *nb;
+
+			nb = realloc(*buf, want);
+			if (!nb)
+				return -ENOMEM;
+			*buf = nb;
+			*cap = want;
+		}
+		(*buf)[len++] = (char)c;
+		if (++*total > TEXT_MAX_TOTAL)
+			return -EFBIG;
+	}
+	if (len == 0)
+		return -1;
+	(*buf)[len] = '\0';	/* a NUL byte inside ends the line early for its readers: harmless */
+	return (long)len;
 }
 
 unsigned log2_floor(uint64_t a)

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* The first line of ROOT/PATH (a /proc or /sys file, usually), without its
  * newline, into buf[size]; false if it cannot be read.  root may be NULL. */
@@ -16,6 +17,16 @@ bool read_first_line(const char *root, const char *path, char *buf, size_t size)
  * module's own .modinfo, a 2.4 object's file name): so no '/', not empty,
  * not "." or "..". */
 const char *module_name_problem(const char *name);
+
+/* getline() with limits, for text files that insmod reads whole
+ * (modules.conf, modules.dep): a line longer than MAX_LINE or a file
+ * longer than MAX_TOTAL (counted in *total) is an error, not a reason to
+ * grow without end (a name such as /dev/zero).  Returns the line's length,
+ * -1 at the end of the file or on a read error (ferror tells), -EFBIG
+ * past MAX_TOTAL, -E2BIG for a long line, -ENOMEM. */
+#define TEXT_MAX_LINE (64u << 10)
+#define TEXT_MAX_TOTAL (64u << 20)
+long read_line_bounded(FILE *f, char **buf, size_t *cap, size_t *total);
 
 /* floor(log2(a)), 0 for a <= 1: an alignment as the map's 2**N. */
 unsigned log2_floor(uint64_t a);

@@ -259,6 +259,13 @@ const struct ksym *ksyms_lookup(const struct ksym_table *t, const char *name)
 
 /* ---- Reading a file ---------------------------------------------------- */
 
+/* Limits on what a symbol file may be, so that a wrong name
+ * (--kernel-symbols=/dev/zero) is refused instead of read until memory
+ * runs out.  A 6.1 kernel's /proc/kallsyms is about 12 MB and its longest
+ * line (KSYM_NAME_LEN is 512) well under 1 KiB. */
+#define KSYMS_MAX_BYTES (256u << 20)
+#define KSYMS_MAX_LINE (64u << 10)
+
 /* Maps a regular file that is not empty; -ENODEV for anything else. */
 static int map_file(int fd, struct ksym_file *f)
 {
@@ -267,6 +274,8 @@ static int map_file(int fd, struct ksym_file *f)
 
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0)
 		return -ENODEV;
+	if ((uint64_t)st.st_size > KSYMS_MAX_BYTES)
+		return -EFBIG;
 	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
 	if (p == MAP_FAILED)
 		return -errno;
@@ -288,6 +297,10 @@ static int read_whole(int fd, struct ksym_file *f)
 	for (;;) {
 		ssize_t got;
 
+		if (len == cap && cap >= KSYMS_MAX_BYTES) {
+			free(buf);
+			return -EFBIG;
+		}
 		if (len == cap) {
 			char *nb = realloc(buf, cap = cap ? cap * 2 : 1 << 20);
 
@@ -580,6 +593,7 @@ static int parse_symvers_line(struct ksym_table *t, struct cursor *c)
 }
 
 /* Recognises a format from the first line that is not empty. */
+#define PLACEHOLDER_MAX 4096
 static enum ksym_format detect(const char *p, size_t size)
 {
 	struct cursor c = { p, p + size };
@@ -608,6 +622,12 @@ static enum ksym_format detect(const char *p, size_t size)
 			return KSYMS_KALLSYMS;
 		return KSYMS_OLD_KSYMS;
 	}
+	/* Debian ships System.map as one line of text ("The real System.map
+	 * is in the linux-image-<version>-dbg package"): a short text file
+	 * that starts with no address holds no symbols, and is said so, not
+	 * refused, so that the files given beside it still serve. */
+	if (size <= PLACEHOLDER_MAX && !memchr(p, '\0', size))
+		return KSYMS_PLACEHOLDER;
 	return KSYMS_UNKNOWN;
 }
 
@@ -618,6 +638,7 @@ static const char *format_name(enum ksym_format f)
 	case KSYMS_OLD_KSYMS: return "old ksyms";
 	case KSYMS_SYMVERS: return "Module.symvers";
 	case KSYMS_EMPTY: return "empty";
+	case KSYMS_PLACEHOLDER: return "text without symbols";
 	default: return "unknown";
 	}
 }
@@ -629,6 +650,11 @@ static int start_format(struct ksym_table *t, const struct ksym_file *f)
 		log_error("%s: not a kernel symbol table (expected /proc/kallsyms, /proc/ksyms, System.map or Module.symvers format)",
 			  f->path);
 		return -EINVAL;
+	}
+	if (f->format == KSYMS_PLACEHOLDER) {
+		log_warn("%s: holds no kernel symbols (Debian's System.map is a placeholder for the one in the "
+			 "linux-image-*-dbg package); the other symbol files are used", f->path);
+		return 0;
 	}
 	log_verbose("%s: reading kernel symbols (%s format)", f->path, format_name(f->format));
 	if (f->format == KSYMS_KALLSYMS || f->format == KSYMS_OLD_KSYMS)
@@ -810,7 +836,7 @@ static int fill(int fd, char *buf, size_t cap, size_t *len, bool *eof)
  * ksyms_piece_size (more for a longer line) a piece at a time. */
 static int read_in_pieces(struct ksym_table *t, struct ksym_file *f, int fd)
 {
-	size_t cap = ksyms_piece_size ? ksyms_piece_size : 1, len = 0;
+	size_t cap = ksyms_piece_size ? ksyms_piece_size : 1, len = 0, total = 0;
 	char *buf = malloc(cap);
 	bool eof = false;
 	int r = 0;
@@ -824,6 +850,14 @@ static int read_in_pieces(struct ksym_table *t, struct ksym_file *f, int fd)
 		if ((r = fill(fd, buf, cap, &len, &eof)))
 			break;
 		upto = eof ? len : whole_lines(buf, len);
+		if (!upto && !eof && len >= KSYMS_MAX_LINE) {
+			r = -E2BIG;
+			break;
+		}
+		if ((total += upto) > KSYMS_MAX_BYTES) {
+			r = -EFBIG;
+			break;
+		}
 		if (!upto && !eof) {	/* a line longer than the piece */
 			char *bigger = realloc(buf, cap * 2);
 
@@ -889,8 +923,14 @@ int ksyms_load_file(struct ksym_table *t, const char *path)
 	t->nfiles++;
 	r = t->filtered ? read_filtered(t, f, fd) : read_whole_file(t, f, fd);
 	close(fd);
+	if (r == 0 && f->format == KSYMS_EMPTY)
+		log_warn("%s: is empty: it holds no kernel symbols", path);
 	if (r == -ENOMEM)
 		log_error("%s: out of memory reading kernel symbols", path);
+	else if (r == -EFBIG)
+		log_error("%s: larger than %u MiB: not a kernel symbol table", path, KSYMS_MAX_BYTES >> 20);
+	else if (r == -E2BIG)
+		log_error("%s: a line longer than %u KiB: not a kernel symbol table", path, KSYMS_MAX_LINE >> 10);
 	else if (r < 0 && r != -EINVAL)
 		log_error("%s: cannot read kernel symbols: %s", path, strerror(-r));
 	return r;

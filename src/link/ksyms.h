@@ -42,6 +42,7 @@ struct ksym {
 
 enum ksym_format {
 	KSYMS_UNKNOWN, KSYMS_KALLSYMS, KSYMS_OLD_KSYMS, KSYMS_SYMVERS, KSYMS_EMPTY,
+	KSYMS_PLACEHOLDER,	/* a short text with no symbols: Debian's System.map */
 };
 
 struct ksym_file {

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "log.h"
+#include "util.h"
 #include "strbuf.h"
 
 /* Candidate extensions, in the order they are tried. */
@@ -376,16 +377,32 @@ malformed:
 	return 0;
 }
 
+/* The error for read_line_bounded()'s result N, at line LINENO of FILE. */
+static int text_limit_error(const char *file, long n, unsigned lineno)
+{
+	if (n == -E2BIG)
+		log_error("%s: line %u is longer than %u KiB; not read", file, lineno, TEXT_MAX_LINE >> 10);
+	else if (n == -EFBIG)
+		log_error("%s: larger than %u MiB; not read", file, TEXT_MAX_TOTAL >> 20);
+	else
+		log_error("%s: out of memory", file);
+	return (int)n;
+}
+
 static int conf_read(struct dir_list *l, FILE *f, struct conf_state *st)
 {
 	struct strbuf logical = STRBUF_INIT;
 	char *buf = NULL;
-	size_t bufsize = 0;
-	ssize_t n;
+	size_t bufsize = 0, total = 0;
+	long n;
 	unsigned lineno = 0, start = 0;
 	int r = 0;
 
-	while (!r && (n = getline(&buf, &bufsize, f)) >= 0) {
+	while (!r && (n = read_line_bounded(f, &buf, &bufsize, &total)) != -1) {
+		if (n < 0) {
+			r = text_limit_error(st->file, n, lineno + 1);
+			break;
+		}
 		size_t len = strlen(buf);	/* stops at a NUL byte */
 		bool more;
 
@@ -503,7 +520,9 @@ static int dep_load(struct search_ctx *ctx, struct search_dir *d)
 {
 	char *depfile = join(d->path, "modules.dep");
 	char *buf = NULL;
-	size_t bufsize = 0;
+	size_t bufsize = 0, total = 0;
+	unsigned lineno = 0;
+	long n;
 	FILE *f;
 	int r = 0;
 
@@ -518,10 +537,15 @@ static int dep_load(struct search_ctx *ctx, struct search_dir *d)
 		free(depfile);
 		return 0;
 	}
-	while (!r && getline(&buf, &bufsize, f) >= 0) {
+	while (!r && (n = read_line_bounded(f, &buf, &bufsize, &total)) != -1) {
 		char *colon;
 		const char *base;
 
+		lineno++;
+		if (n < 0) {
+			r = text_limit_error(depfile, n, lineno);
+			break;
+		}
 		/* Dependency lines continued with a backslash start with
 		 * white space (older depmod): not module entries. */
 		if (buf[0] == ' ' || buf[0] == '\t' || buf[0] == '#')

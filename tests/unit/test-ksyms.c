@@ -273,8 +273,15 @@ static void test_unknown(void)
 	struct ksym_table t;
 
 	ksyms_init(&t);
-	CHECK(ksyms_load_file(&t, write_file("junk", "hello world, this is not a symbol table\n")) < 0,
-	      "an unrecognised file is refused");
+	static char big[8192];
+
+	memset(big, 'x', sizeof(big) - 2);
+	big[sizeof(big) - 2] = '\n';
+	CHECK(ksyms_load_file(&t, write_file("junk", big)) < 0,
+	      "an unrecognised file (8 KiB of text, no symbol) is refused");
+	CHECK(ksyms_load_file(&t, write_file("stub", "The real System.map is in the "
+					     "linux-image-6.1.0-57-amd64-dbg package\n")) == 0 &&
+	      t.nsyms == 0, "a short text without symbols (Debian's System.map) is read as holding none");
 	CHECK(ksyms_load_file(&t, "/nonexistent/kallsyms") < 0, "a missing file is refused");
 	ksyms_release(&t);
 }
