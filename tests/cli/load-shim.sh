@@ -201,6 +201,17 @@ expect_err "the kernel is locked down and refuses unsigned modules" "EPERM, the 
 expect_err "kernel: Lockdown: insmod: unsigned module loading" "EPERM: the kernel's line is shown"
 fresh
 
+put dev/kmsg @load "3,30,300,-;fake: version magic '6.1.0-9-amd64 SMP mod_unload' should be '$VM'"
+kernel FAKE_ERRNO=ENOEXEC -- -y "$M"
+expect_err "invalid module format.*(ENOEXEC.*; see the kernel's reason below" "ENOEXEC, the kernel log says why"
+expect_err "kernel: fake: version magic '6.1.0-9-amd64" "ENOEXEC: the version magic line is shown"
+expect_err "rebuild the module for this kernel, or force it with -f" "ENOEXEC, version magic: rebuild or -f"
+put dev/kmsg @load
+kernel FAKE_ERRNO=ENOEXEC -- -f -y "$M"
+expect_err "logged no reason: .*CONFIG_MODULE_FORCE_LOAD.*refuses forced modules" "ENOEXEC after -f, an empty kernel log: a kernel refusing forced loads"
+expect_no_err_match "force it with -f" "ENOEXEC after -f: -f is not suggested again"
+fresh
+
 put sys/module/module/parameters/sig_enforce Y
 kernel FAKE_ERRNO=EKEYREJECTED -- -y "$M"
 expect_err "requires signed modules (module.sig_enforce is on) and this module is not signed" \
