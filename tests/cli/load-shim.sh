@@ -42,8 +42,13 @@ got_image() { cmp -s "$1" "$K/image"; }
 got_args() { [ "$(cat "$K/args")" = "$1" ]; }
 size() { wc -c < "$1" | tr -d ' '; }
 
-# ---- a load by path --------------------------------------------------------
+# Without the fake in effect the loads below would reach the real kernel:
+# first make sure it is, by a refusal that comes before any system call.
 fresh
+kernel FAKE_MACHINE=aarch64 -- -y "$M"
+grep -q aarch64 "$T/err" || { echo "FAIL: the fake loader is not in effect (stderr: $(head -c 300 "$T/err")); nothing is loaded"; exit 1; }
+
+# ---- a load by path --------------------------------------------------------
 kernel -- -y "$M" count=3 'label=a b'
 expect_status 0 "a load by path succeeds"
 check "finit_module, without flags" called "finit_module flags=0"
