@@ -8,6 +8,7 @@
 #include "log.h"
 #include "mod24.h"
 #include "modinfo.h"
+#include "param-limits.h"
 #include "params.h"
 #include "snapshot.h"
 #include "util.h"
@@ -74,6 +75,9 @@ static int open_module(struct insmod_ctx *c)
 {
 	int r = module_file_open(&c->file, c->found.path);
 
+	if (r == -ENOENT && !strchr(c->module, '/'))
+		log_error("(a name with a module file extension is taken as a path and is not searched for: "
+			  "give the name without its extension to search /lib/modules/%s)", c->release);
 	if (r)
 		return r;
 	if (c->opts->lock && flock(c->file.fd, LOCK_EX) < 0) {
@@ -120,6 +124,8 @@ static int check_params(struct insmod_ctx *c)
 	r = params_check(decls, (size_t)n, c->opts->params, c->opts->nparams, c->name,
 			 c->elf.is64, &c->params);
 	free(decls);
+	if (!r)
+		r = params_check_limits(&c->elf, &c->params, c->found.path);
 	if (r)
 		return r;
 	c->kernel_args = params_kernel_string(&c->params);
@@ -399,6 +405,10 @@ int main(int argc, char **argv)
 		break;
 	}
 	log_setup(opts.syslog ? LOG_TO_SYSLOG : LOG_TO_TERMINAL, opts.verbose, opts.quiet);
+	if (opts.probe && (opts.map || opts.blob))
+		log_warn("-p only says whether the module would load: %s not written",
+			 opts.map && opts.blob ? "the map (-m) and the image (-O) are" :
+			 opts.map ? "the map (-m) is" : "the image (-O) is");
 	r = opts.batch ? run_batch(&opts) : run_one(&opts);
 	opts_release(&opts);
 	log_setup(LOG_TO_TERMINAL, 0, false);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum {
 	OPT_KERNEL_SYMBOLS = 0x100,
@@ -17,7 +18,11 @@ enum {
 	OPT_BATCH,
 };
 
-static const char short_options[] = "fhkLmnpqrsSvVxXyYo:O:P:";
+/* The leading ':' makes getopt return ':' for a missing argument and print
+ * nothing (with opterr = 0): its own messages name the program by its
+ * full path (argv[0]); ours say "insmod:" as every other message does. */
+static const char short_options[] = ":fhkLmnpqrsSvVxXyYo:O:P:";
+static char bad_option[64];	/* the option getopt found wrong, for the message */
 
 // clang-format off
 static const struct option long_options[] = {
@@ -186,11 +191,22 @@ static enum opts_result apply_option(struct insmod_opts *o, int c)
 	case 'V':
 		printf("insmod version %s\n", INSMOD_VERSION);
 		return OPTS_EXIT_OK;
-	default:	/* getopt has printed what was wrong */
-		usage_error(NULL, NULL);
+	default:
+		usage_error("unknown option", bad_option);
 		return OPTS_EXIT_USAGE;
 	}
 	return OPTS_RUN;
+}
+
+static void describe_bad_option(char **argv, int c)
+{
+	if (c != '?' && c != ':')
+		return;
+	if (strncmp(argv[optind - 1], "--", 2) != 0 && optopt > ' ' && optopt < 127)
+		snprintf(bad_option, sizeof(bad_option), "-%c", optopt);
+	else	/* a long option: the word itself, without its =value */
+		snprintf(bad_option, sizeof(bad_option), "%.*s",
+			 (int)strcspn(argv[optind - 1], "="), argv[optind - 1]);
 }
 
 /* --batch only links or probes, and gives every module its own name. */
@@ -204,6 +220,11 @@ static enum opts_result batch_arguments(struct insmod_opts *o, char **args, size
 		usage_error("--batch cannot give every module the same name (-o)", o->name);
 		return OPTS_EXIT_USAGE;
 	}
+	for (size_t i = 0; i < n; i++)
+		if (strchr(args[i], '=') && !strchr(args[i], '/') && access(args[i], F_OK) != 0) {
+			usage_error("--batch takes modules only, no parameters (symbol=value)", args[i]);
+			return OPTS_EXIT_USAGE;
+		}
 	o->modules = args;
 	o->nmodules = n;
 	return OPTS_RUN;
@@ -214,9 +235,16 @@ enum opts_result opts_parse(int argc, char **argv, struct insmod_opts *o)
 	int c;
 
 	set_defaults(o);
-	opterr = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
-		enum opts_result r = apply_option(o, c);
+		enum opts_result r;
+
+		describe_bad_option(argv, c);
+		if (c == ':') {
+			usage_error("option needs an argument", bad_option);
+			return OPTS_EXIT_USAGE;
+		}
+		r = apply_option(o, c);
 
 		if (r != OPTS_RUN)
 			return r;

@@ -4,19 +4,41 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <syslog.h>
+#include <unistd.h>
 
 static enum log_target target = LOG_TO_TERMINAL;
 static int verbosity;
 static bool quiet;
 
+/* Whether a syslog daemon listens on /dev/log.  syslog(3) drops messages
+ * silently when none does (a container, an initramfs, early boot): -s
+ * would then lose every error. */
+static bool syslog_listens(void)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX, .sun_path = "/dev/log" };
+	int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool ok = fd >= 0 && connect(fd, (const struct sockaddr *)&a, sizeof(a)) == 0;
+
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
 void log_setup(enum log_target t, int v, bool q)
 {
 	if (target == LOG_TO_SYSLOG && t != LOG_TO_SYSLOG)
 		closelog();
-	target = t;
 	verbosity = v;
 	quiet = q;
+	if (t == LOG_TO_SYSLOG && !syslog_listens()) {
+		target = LOG_TO_TERMINAL;
+		log_warn("-s: no syslog daemon listens on /dev/log; messages go to standard error");
+		return;
+	}
+	target = t;
 	if (target == LOG_TO_SYSLOG)
 		openlog("insmod", LOG_PID, LOG_DAEMON);
 }

@@ -138,6 +138,10 @@ refused "array with an empty element a_int=1,,2" a_int=1,,2
 check "empty array element: the message says the kernel cannot skip elements" 'out_grep "skip|empty"'
 refused "a string with an embedded double quote p_charp=\"a\\\"b\"" 'p_charp="a\"b"'
 refused "one good and one bad word: p_int=1 p_byte=300" p_int=1 p_byte=300
+refused "an array of 4 given 5 values a_int=1,2,3,4,5" a_int=1,2,3,4,5
+check "array too long: the message names the maximum (4)" 'out_has "5 values, the array holds at most 4"'
+refused "a 32-byte module_param_string given 32 characters" p_string=abcdefghijklmnopqrstuvwxyz012345
+check "string too long: the message names the maximum (31 characters)" 'out_has "at most 31 fit its buffer"'
 exit 0
 EOF
 
