@@ -24,6 +24,17 @@ bool read_first_line(const char *root, const char *path, char *buf, size_t size)
 	return ok;
 }
 
+bool module_name_eq(const char *a, size_t n, const char *b)
+{
+	for (size_t i = 0; i < n; i++) {
+		char x = a[i] == '-' ? '_' : a[i], y = b[i] == '-' ? '_' : b[i];
+
+		if (b[i] == '\0' || x != y)
+			return false;
+	}
+	return b[n] == '\0';
+}
+
 const char *module_name_problem(const char *name)
 {
 	if (!*name)

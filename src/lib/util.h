@@ -7,6 +7,12 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Whether a[0..n) and the string b name the same module: the kernel
+ * treats '-' and '_' in module names alike. */
+bool module_name_eq(const char *a, size_t n, const char *b);
+
 /* The first line of ROOT/PATH (a /proc or /sys file, usually), without its
  * newline, into buf[size]; false if it cannot be read.  root may be NULL. */
 bool read_first_line(const char *root, const char *path, char *buf, size_t size);

@@ -2,11 +2,13 @@
  * loop.  Layout is in layout.c, the map in map.c, the blob in blob.c, and
  * everything that depends on the architecture in arch/. */
 #include "link-int.h"
+#include "diagnose.h"
 #include "file.h"
 #include "ksyms.h"
 #include "log.h"
 #include "modinfo.h"
 #include "thread.h"
+#include "util.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -188,7 +190,9 @@ static bool imports_namespace(const struct elf_file *elf, const char *ns, size_t
 
 struct resolve_state {
 	bool gpl;
-	int unresolved, gpl_refused, ns_refused, common;
+	size_t unresolved;
+	int gpl_refused, ns_refused, common;
+	const char *missing[32];	/* the first unresolved names, for their providers */
 };
 
 /* The kernel's checks on one resolved symbol: GPL-only and namespace. */
@@ -237,12 +241,18 @@ static int resolve(struct linker *lk, const struct ksym_table *kt)
 			check_export(lk, k, s.name, &st);
 		} else if (s.bind != STB_WEAK) {
 			log_complaint("%s: unresolved symbol %s", path, s.name);
+			if (st.unresolved < ARRAY_SIZE(st.missing))
+				st.missing[st.unresolved] = s.name;
 			st.unresolved++;
 		}
 		/* an unresolved weak symbol keeps the value 0, as in the kernel */
 	}
-	if (st.unresolved)
+	if (st.unresolved) {	/* which module to load first, as after a refused load */
+		diagnose_report_providers(lk->job->sysfs_root, lk->job->release, st.missing,
+					  st.unresolved < ARRAY_SIZE(st.missing) ? st.unresolved
+										 : ARRAY_SIZE(st.missing), true);
 		return -ENOENT;
+	}
 	if (st.gpl_refused)
 		return -EACCES;
 	if (st.ns_refused || st.common)

@@ -214,15 +214,6 @@ bool diagnose_errno_is_loaders(int err)
 static char fold(char c) { return c == '-' ? '_' : c; }
 
 /* a[0..n) equals the NUL-terminated name b, with '-' and '_' the same. */
-static bool name_eq(const char *a, size_t n, const char *b)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (b[i] == '\0' || fold(a[i]) != fold(b[i]))
-			return false;
-	return b[n] == '\0';
-}
 
 static bool is_word(char c)
 {
@@ -253,7 +244,7 @@ static size_t module_prefix(const char *msg, size_t len, const char *module)
 {
 	size_t m = strlen(module);
 
-	if (m == 0 || len < m + 2 || !name_eq(msg, m, module) ||
+	if (m == 0 || len < m + 2 || !module_name_eq(msg, m, module) ||
 	    msg[m] != ':' || msg[m + 1] != ' ')
 		return 0;
 	return m + 2;
@@ -345,7 +336,7 @@ bool kmsg_concerns_module(const char *msg, size_t len, const char *module)
 			continue;
 		if (i + m < len && is_word(msg[i + m]))
 			continue;
-		if (name_eq(msg + i, m, module))
+		if (module_name_eq(msg + i, m, module))
 			return true;
 	}
 	return false;
@@ -400,25 +391,6 @@ bool kmsg_unknown_symbol(const char *msg, size_t len, const char *module,
 	return true;
 }
 
-/* ---- who provides a symbol ---------------------------------------------- */
-
-static const char *skip_blank(const char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	return s;
-}
-
-static size_t token_len(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n] && s[n] != ' ' && s[n] != '\t' && s[n] != '\n' &&
-	       s[n] != '\r')
-		n++;
-	return n;
-}
-
 static char *dup_n(const char *s, size_t n)
 {
 	char *p = malloc(n + 1);
@@ -428,144 +400,6 @@ static char *dup_n(const char *s, size_t n)
 		p[n] = '\0';
 	}
 	return p;
-}
-
-static char *join_path(const char *a, const char *b, size_t blen)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	if (strbuf_puts(&sb, a) || strbuf_putc(&sb, '/') ||
-	    strbuf_append(&sb, b, blen)) {
-		strbuf_release(&sb);
-		return NULL;
-	}
-	return strbuf_steal(&sb);
-}
-
-static const char *const module_exts[] = {
-	".ko.zst", ".ko.xz", ".ko.gz", ".ko", ".o.gz", ".o",
-};
-
-/* The module name a modules.dep file name stands for: its base name
- * without a known extension. */
-static void module_base(const char *path, size_t len, const char **base,
-			size_t *blen)
-{
-	size_t i, b = len;
-
-	while (b > 0 && path[b - 1] != '/')
-		b--;
-	*base = path + b;
-	*blen = len - b;
-	for (i = 0; i < sizeof module_exts / sizeof module_exts[0]; i++) {
-		size_t e = strlen(module_exts[i]);
-
-		if (*blen > e && memcmp(*base + *blen - e, module_exts[i], e) == 0) {
-			*blen -= e;
-			return;
-		}
-	}
-}
-
-static void find_paths(const char *moddir, struct symbol_provider *v, size_t n)
-{
-	char *file = join_path(moddir, "modules.dep", 11), *line = NULL;
-	size_t cap = 0, i, missing = 0;
-	FILE *fp;
-
-	for (i = 0; i < n; i++)
-		if (v[i].module && !v[i].path)
-			missing++;
-	if (!file || missing == 0) {
-		free(file);
-		return;
-	}
-	fp = fopen(file, "re");
-	free(file);
-	if (!fp)
-		return;
-	while (missing > 0 && getline(&line, &cap, fp) > 0) {
-		const char *colon = strchr(line, ':'), *base;
-		size_t klen, blen;
-
-		if (!colon || colon == line)
-			continue;
-		klen = (size_t)(colon - line);
-		module_base(line, klen, &base, &blen);
-		for (i = 0; i < n; i++) {
-			if (!v[i].module || v[i].path ||
-			    !name_eq(base, blen, v[i].module))
-				continue;
-			v[i].path = line[0] == '/' ? dup_n(line, klen)
-						   : join_path(moddir, line, klen);
-			if (v[i].path)
-				missing--;
-		}
-	}
-	free(line);
-	fclose(fp);
-}
-
-int diagnose_find_providers(const char *moddir, struct symbol_provider *v,
-			    size_t n)
-{
-	char *file = join_path(moddir, "modules.symbols", 15), *line = NULL;
-	size_t cap = 0, i, missing = n;
-	FILE *fp;
-	int err;
-
-	for (i = 0; i < n; i++) {
-		v[i].module = NULL;
-		v[i].path = NULL;
-	}
-	if (!file)
-		return -ENOMEM;
-	fp = fopen(file, "re");
-	err = errno;
-	free(file);
-	if (!fp)
-		return -err;
-	while (missing > 0 && getline(&line, &cap, fp) > 0) {
-		const char *s = skip_blank(line), *sym, *mod;
-		size_t slen, mlen;
-
-		if (strncmp(s, "alias", 5) != 0 || (s[5] != ' ' && s[5] != '\t'))
-			continue;
-		s = skip_blank(s + 5);
-		if (strncmp(s, "symbol:", 7) != 0)
-			continue;
-		sym = s + 7;
-		slen = token_len(sym);
-		mod = skip_blank(sym + slen);
-		mlen = token_len(mod);
-		if (slen == 0 || mlen == 0)
-			continue;
-		for (i = 0; i < n; i++) {
-			/* The first module named for a symbol wins. */
-			if (v[i].module || strlen(v[i].symbol) != slen ||
-			    memcmp(v[i].symbol, sym, slen) != 0)
-				continue;
-			v[i].module = dup_n(mod, mlen);
-			if (v[i].module)
-				missing--;
-		}
-	}
-	free(line);
-	fclose(fp);
-	find_paths(moddir, v, n);
-	return 0;
-}
-
-void diagnose_providers_release(struct symbol_provider *v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(v[i].module);
-		free(v[i].path);
-		v[i].module = NULL;
-		v[i].path = NULL;
-	}
 }
 
 /* ---- what the kernel said ----------------------------------------------- */
@@ -771,7 +605,7 @@ static bool blacklisted_on_cmdline(const char *root, const char *module)
 		while (*p && *p != ' ') {
 			size_t n = strcspn(p, ", ");
 
-			if (n > 0 && name_eq(p, n, module))
+			if (n > 0 && module_name_eq(p, n, module))
 				return true;
 			p += n;
 			if (*p == ',')
@@ -787,18 +621,6 @@ static bool file_says_yes(const char *root, const char *path)
 
 	return read_first_line(root, path, line, sizeof line) &&
 	       (line[0] == 'Y' || line[0] == 'y' || line[0] == '1');
-}
-
-static bool module_is_loaded(const char *root, const char *module)
-{
-	struct strbuf sb = STRBUF_INIT;
-	bool loaded;
-
-	loaded = strbuf_printf(&sb, "%s/sys/module/%s/initstate", root,
-			       module) == 0 &&
-		 access(strbuf_str(&sb), F_OK) == 0;
-	strbuf_release(&sb);
-	return loaded;
 }
 
 /* ---- the report --------------------------------------------------------- */
@@ -941,75 +763,32 @@ static void error_line(struct strbuf *sb, const struct load_failure *f,
 	}
 }
 
+/* The kernel's missing symbols: a CRC or namespace refusal said for
+ * each, the rest grouped by the module that provides them. */
 static void report_symbols(const struct load_failure *f, const char *root,
 			   const struct kernel_report *k)
 {
-	struct symbol_provider v[MAX_SYMBOLS_SHOWN];
-	struct strbuf moddir = STRBUF_INIT;
-	size_t n = k->nsyms < MAX_SYMBOLS_SHOWN ? k->nsyms : MAX_SYMBOLS_SHOWN;
-	size_t i;
-	struct utsname uts;
-	const char *release = f->release;
-	int r;
+	const char *plain[MAX_SYMBOLS_SHOWN];
+	size_t n = k->nsyms < MAX_SYMBOLS_SHOWN ? k->nsyms : MAX_SYMBOLS_SHOWN, nplain = 0;
 
-	if (n == 0)
-		return;
-	if (!release || !*release) {
-		if (uname(&uts) != 0)
-			return;
-		release = uts.release;
-	}
-	if (strbuf_printf(&moddir, "%s/lib/modules/%s",
-			  f->modules_root ? f->modules_root : "", release)) {
-		strbuf_release(&moddir);
-		return;
-	}
-	for (i = 0; i < n; i++)
-		v[i].symbol = k->syms[i].sym;
-	r = diagnose_find_providers(strbuf_str(&moddir), v, n);
-	if (r < 0)
-		log_complaint("cannot tell which modules provide the missing "
-			      "symbols: %s/modules.symbols: %s (run depmod)",
-			      strbuf_str(&moddir), strerror(-r));
-
-	for (i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		const struct missing_symbol *s = &k->syms[i];
 
-		if (s->crc) {
-			log_complaint("%s: the module was built against another "
-				      "version of it than this kernel has (its "
-				      "CRC differs): rebuild the module against "
-				      "this kernel", s->sym);
-		} else if (s->ns) {
-			log_complaint("%s is in namespace %s, which the module "
-				      "does not import (MODULE_IMPORT_NS(%s) in "
-				      "its source)", s->sym, s->ns, s->ns);
-		} else if (r < 0) {
-			continue;
-		} else if (v[i].module && module_is_loaded(root, v[i].module)) {
-			log_complaint("%s is provided by module %s, which is "
-				      "loaded: the symbol is probably exported "
-				      "to GPL-compatible modules only, and this "
-				      "module's license is not", s->sym,
-				      v[i].module);
-		} else if (v[i].module) {
-			if (v[i].path)
-				log_complaint("%s is provided by module %s: load "
-					      "it first (%s)", s->sym,
-					      v[i].module, v[i].path);
-			else
-				log_complaint("%s is provided by module %s: load "
-					      "it first", s->sym, v[i].module);
-		} else {
-			log_complaint("%s: no module of this kernel provides "
-				      "it", s->sym);
-		}
+		if (s->crc)
+			log_complaint("%s: the module was built against another version of it than this "
+				      "kernel has (its CRC differs): rebuild the module against this kernel",
+				      s->sym);
+		else if (s->ns)
+			log_complaint("%s is in namespace %s, which the module does not import "
+				      "(MODULE_IMPORT_NS(%s) in its source)", s->sym, s->ns, s->ns);
+		else
+			plain[nplain++] = s->sym;
 	}
+	if (nplain)
+		diagnose_report_providers(f->modules_root ? f->modules_root : root, f->release,
+					  plain, nplain, false);
 	if (k->nsyms + k->more_syms > n)
-		log_complaint("... and %zu more missing symbols (see dmesg)",
-			      k->nsyms + k->more_syms - n);
-	diagnose_providers_release(v, n);
-	strbuf_release(&moddir);
+		log_complaint("... and %zu more missing symbols (see dmesg)", k->nsyms + k->more_syms - n);
 }
 
 void diagnose_load_failure(const struct load_failure *f, struct kmsg_watch *w)

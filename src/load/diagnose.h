@@ -106,4 +106,13 @@ int diagnose_find_providers(const char *moddir, struct symbol_provider *v,
 			    size_t n);
 void diagnose_providers_release(struct symbol_provider *v, size_t n);
 
+/* Says which modules of ROOT/lib/modules/RELEASE (RELEASE NULL: the
+ * running kernel's) provide the missing symbols NAMES[0..n), one line per
+ * module ("a, b: provided by module m (path): load it first (modprobe
+ * m)", or that m is loaded and the symbols are probably GPL-only), then
+ * one line for those no module provides.  When modules.symbols cannot be
+ * read, says so unless QUIET_UNKNOWN.  Returns 0 or -errno. */
+int diagnose_report_providers(const char *root, const char *release, const char *const *names,
+			      size_t n, bool quiet_unknown);
+
 #endif

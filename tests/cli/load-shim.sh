@@ -165,7 +165,7 @@ check "ENOENT: failure" [ "$STATUS" -ne 0 ]
 expect_err "unknown symbol in module.*(ENOENT" "ENOENT: unknown symbol"
 expect_err "see the kernel's reason below" "ENOENT: the kernel's lines are announced"
 expect_err "kernel: fake: Unknown symbol foo_bar (err -2)" "ENOENT: the kernel's line is shown"
-expect_err "foo_bar is provided by module provider: load it first (/lib/modules/$REL/kernel/drivers/provider.ko)" \
+expect_err "foo_bar: provided by module provider (/lib/modules/$REL/kernel/drivers/provider.ko): load it first (modprobe provider)" \
 	"ENOENT: the provider is found in modules.symbols and modules.dep"
 expect_no_err_match old_symbol "ENOENT: a record logged before the load is not shown"
 expect_no_err_match spoofed_symbol "ENOENT: a record written by user space is not shown"

@@ -44,4 +44,34 @@ if [ "$(id -u)" -eq 0 ] && command -v unshare > /dev/null; then
 else
 	echo "SKIP: -s without a syslog daemon needs root and unshare(1) (a private /dev)"
 fi
+
+# -p's unresolved symbols, grouped by the module that provides them, as a
+# refused load says it (load-shim.sh): a /lib/modules of the test's own,
+# in a mount namespace.
+module needy GPL '	call printk@PLT
+	call prov_a@PLT
+	call prov_b@PLT
+	call other_c@PLT
+	call nowhere_d@PLT'
+if [ "$(id -u)" -eq 0 ] && command -v unshare > /dev/null; then
+	m=mods/6.1.0-t
+	mkdir -p $m/kernel/drivers
+	printf 'alias symbol:prov_a provmod\nalias symbol:prov_b provmod\nalias symbol:other_c othermod\n' > $m/modules.symbols
+	printf 'kernel/drivers/provmod.ko:\nkernel/drivers/othermod.ko.xz: kernel/drivers/provmod.ko\n' > $m/modules.dep
+	made=
+	[ -d /lib/modules ] || { mkdir /lib/modules && made=1; }	# a mount point, removed after
+	unshare -m sh -c 'mount --bind "$1/mods" /lib/modules && "$2" -p $3 needy.ko > out 2> err; echo $? > status' \
+		sh "$work" "$insmod" "$syms"
+	[ -z "$made" ] || rmdir /lib/modules
+	check "-p, symbols missing: status 1, each unresolved symbol named" \
+		sh -c 'grep -qx 1 status && [ "$(grep -c "unresolved symbol" err)" = 4 ]'
+	check "... prov_a and prov_b in one line, with the module to load first" \
+		grep -qx "insmod: prov_a, prov_b: provided by module provmod (/lib/modules/6.1.0-t/kernel/drivers/provmod.ko): load it first (modprobe provmod)" err
+	check "... other_c's provider on a line of its own" grep -q "^insmod: other_c: provided by module othermod " err
+	check "... and the symbol no module provides" grep -qx "insmod: nowhere_d: no module of this kernel provides it" err
+	run -p -q $syms needy.ko
+	check "-q hides them all, the status still tells" sh -c 'grep -qx 1 status && [ ! -s err ]'
+else
+	echo "SKIP: -p's providers need root and unshare(1) (a /lib/modules of the test's own)"
+fi
 exit 0
