@@ -221,4 +221,11 @@ int load24_init(const char *name, const uint8_t *image);
 /* delete_module(2), after a failed load. */
 void load24_delete(const char *name);
 
+/* The largest 2.4-era module image: a 2.4 kernel put modules in its
+ * vmalloc area (128 MiB on i386, shared with the rest of vmalloc), so a
+ * module near that size could never have loaded.  A few KB of object
+ * claiming a 1 GB common symbol made insmod allocate and copy 2 GB. */
+#define OBJ24_MAX_IMAGE ((uint64_t)64 << 20)
+#define OBJ24_MAX_IMAGE_TEXT "64 MiB"
+
 #endif

@@ -542,8 +542,9 @@ static int place_and_relocate(struct run24 *r, uint8_t **image)
 	uint64_t size = obj24_layout(o), base = job->base;
 	int err;
 
-	if (size > ((uint64_t)1 << 30)) {
-		log_error("%s: the module's sections add up to %" PRIu64 " bytes, more than 1 GiB", job->path, size);
+	if (size > OBJ24_MAX_IMAGE) {
+		log_error("%s: the module's sections add up to %" PRIu64 " bytes, more than a 2.4 module can hold (%s)",
+			  job->path, size, OBJ24_MAX_IMAGE_TEXT);
 		return -ENOEXEC;
 	}
 	if (job->load && (err = load24_create(job->name, size, job->lock, &base)))

@@ -22,7 +22,8 @@
 #include <string.h>
 
 /* An image (and so any section) above this is a corrupt size. */
-#define MAX_IMAGE ((uint64_t)1 << 30)
+#define MAX_IMAGE OBJ24_MAX_IMAGE
+#define MAX_IMAGE_TEXT OBJ24_MAX_IMAGE_TEXT
 
 void obj24_put(const struct obj24 *o, uint8_t *p, unsigned n, uint64_t v)
 {
@@ -170,7 +171,8 @@ static int load_sections(struct obj24 *o)
 		if (!s->alloc)
 			continue;
 		if (s->size > MAX_IMAGE || (s->align & (s->align - 1))) {
-			log_error("%s: section %s: bad size or alignment", o->path, s->name);
+			log_error("%s: section %s: bad alignment, or more than a 2.4 module can hold (%s)",
+				  o->path, s->name, MAX_IMAGE_TEXT);
 			return -ENOEXEC;
 		}
 		if (e->data && s->size) {
@@ -532,8 +534,13 @@ static int place_commons(struct obj24 *o, const size_t *list, size_t n)
 		struct sym24 *s = &o->syms[list[k]];
 		uint64_t a = s->value ? s->value : 1;
 
-		if ((a & (a - 1)) || a > MAX_IMAGE || s->size > MAX_IMAGE || size > MAX_IMAGE) {
-			log_error("%s: common symbol %s: bad size or alignment", o->path, s->name);
+		if ((a & (a - 1)) || a > MAX_IMAGE) {
+			log_error("%s: common symbol %s: bad alignment", o->path, s->name);
+			return -ENOEXEC;
+		}
+		if (s->size > MAX_IMAGE || size > MAX_IMAGE) {
+			log_error("%s: common symbol %s: %" PRIu64 " bytes, more than a 2.4 module can hold (%s)",
+				  o->path, s->name, s->size, MAX_IMAGE_TEXT);
 			return -ENOEXEC;
 		}
 		if (a > max_align)
@@ -572,7 +579,8 @@ int obj24_allocate_commons(struct obj24 *o)
 		if (s->type != SHT_NOBITS || !s->alloc)
 			continue;
 		if (s->size > MAX_IMAGE) {
-			log_error("%s: section %s: %" PRIu64 " bytes is no module section", o->path, s->name, s->size);
+			log_error("%s: section %s: %" PRIu64 " bytes, more than a 2.4 module can hold (%s)",
+				  o->path, s->name, s->size, MAX_IMAGE_TEXT);
 			return -ENOEXEC;
 		}
 		free(s->data);

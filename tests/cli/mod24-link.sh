@@ -325,6 +325,16 @@ check "i386 -S: header size 44" grep -q '^kallsyms size=44 ' "$T/dec"
 run -n $K20 "$M/old20-32.o" io=5 mode=x
 expect_status 0 "i386: 2.0 module with a string (4-byte pointer) parameter"
 
+# ---- sizes a 2.4 kernel could never have held --------------------------------------
+# A few KB of object that claims a 200 MB common symbol: refused at once,
+# the limit named, without allocating it (under a 1 GiB address-space limit).
+printf '#include "kmod24.h"\nMODULE_KERNEL_VERSION();\nMODULE_LICENSE("GPL");\nchar huge[200000000];\nint init_module(void) { return huge[0]; }\nvoid cleanup_module(void) { }\n' > "$T/huge24.c"
+gcc -O2 -fno-pic -fcommon -ffreestanding -mcmodel=kernel -mno-red-zone -D__KERNEL__ -DMODULE -I"$M24" \
+	-c -o "$T/huge24.o" "$T/huge24.c"
+(ulimit -v 1048576; "$INSMOD" -n $K "$T/huge24.o" > "$T/out" 2> "$T/err"; echo $? > "$T/status")
+STATUS=$(cat "$T/status")
+expect_status 1 "a 200 MB common symbol in a $(wc -c < "$T/huge24.o")-byte object is refused"
+expect_err "common symbol huge: 200000000 bytes, more than a 2.4 module can hold (64 MiB)" "... naming the limit"
 # ---- not on this kernel ---------------------------------------------------------
 run "$H"
 expect_status 1 "a real load of a 2.4 module on a kernel without query_module fails"
