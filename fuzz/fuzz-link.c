@@ -15,6 +15,17 @@
  *   0x40 2.4: a kernel with symbol versions, 0x80 with smp_ ones
  *        (both: -P smp_ too)
  *
+ * Byte 14 (EI_PAD too) chooses more, for 2.6+ modules:
+ *   0x01 -O /dev/null: the streamed blob, not a file renamed into place
+ *   0x02 the kernel read once beforehand and shared, as --batch does
+ *   0x04 the map after a load: addresses from a fake
+ *        /sys/module/NAME/sections/ (each placed section 64 KiB apart)
+ *   0x08 aarch64 and the others: a load address 4 GiB beyond the usual
+ *        one (too far for a direct branch: arm64's PLTs), 0x10 one 1 MiB
+ *        before it (near)
+ * The fuzz build lowers the two-lane line to 8 KiB (fuzz.mk), so that
+ * larger seeds are linked on two lanes.
+ *
  * Parameters: a 2.6+ module with a __param section gets a value for each
  * declaration (.modinfo parmtype=) of its type ("1", "fuzz", "1,1",
  * "a,b"), checked by params_check(), so that the linker writes them
@@ -31,11 +42,14 @@
 #include <limits.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 
 #include "elf.h"
 #include "link.h"
 #include "mod24.h"
 #include "modinfo.h"
+#include "util.h"
+#include "param-limits.h"
 #include "params.h"
 
 #ifndef FUZZ_DIR
@@ -71,12 +85,17 @@ static struct fuzz_arch24 arches24[] = {
 	{ EM_386, "i386", 0xc8800000ull, { "", "", "" }, { 0 } },
 };
 
+enum {	/* byte 14 */
+	KNOB2_STREAM = 0x01, KNOB2_SHARED_KERNEL = 0x02, KNOB2_LOADED = 0x04, KNOB2_FAR = 0x08,
+	KNOB2_NEAR = 0x10,
+};
+
 enum {
 	KNOB_FORCE = 0x01, KNOB_PROBE = 0x02, KNOB_OTHER_BASE = 0x04, KNOB_NOEXPORT = 0x08,
 	KNOB_NOKSYMOOPS = 0x10, KNOB_OLD_RELEASE = 0x20, KNOB_VERSIONED = 0x40, KNOB_SMP = 0x80,
 };
 
-static char dir[PATH_MAX], blob[PATH_MAX];
+static char dir[PATH_MAX], blob[PATH_MAX], sysroot[PATH_MAX];
 /* A real file for the 2.4 linker's path (its ksymoops symbol holds the
  * realpath); empty, outside dir. */
 static char module_file[PATH_MAX];
@@ -96,9 +115,68 @@ static void read_release(struct fuzz_arch *a)
 	a->release[strcspn(a->release, "\n")] = '\0';
 }
 
+/* The fake /sys/module/NAME/sections/ of a loaded module, under
+ * sysroot: a file per section that has a name fit for one.  Made and
+ * removed with plain calls (a shell per input cost more than the link). */
+static char module_dir[PATH_MAX + 64], sections_dir[PATH_MAX + 128];
+
+static void fake_sections(const struct elf_file *elf, const char *name, uint64_t base)
+{
+	char path[PATH_MAX + 400];
+
+	snprintf(path, sizeof(path), "%s/sys", sysroot);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/sys/module", sysroot);
+	mkdir(path, 0755);
+	snprintf(module_dir, sizeof(module_dir), "%s/sys/module/%s", sysroot, name);
+	snprintf(sections_dir, sizeof(sections_dir), "%s/sections", module_dir);
+	if (mkdir(module_dir, 0755) < 0 || mkdir(sections_dir, 0755) < 0)
+		return;
+	for (size_t i = 1; i < elf->nsections; i++) {
+		const char *n = elf->sections[i].name;
+		FILE *f;
+
+		if (!*n || strchr(n, '/') || !strcmp(n, ".") || !strcmp(n, "..") || strlen(n) > 255)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", sections_dir, n);
+		f = fopen(path, "w");
+		if (f) {
+			fprintf(f, "0x%llx\n", (unsigned long long)(base + i * 0x10000));
+			fclose(f);
+		}
+	}
+}
+
+static void remove_fake_sections(void)
+{
+	char path[PATH_MAX + 400];
+	DIR *d = sections_dir[0] ? opendir(sections_dir) : NULL;
+	struct dirent *de;
+
+	while (d && (de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
+			snprintf(path, sizeof(path), "%s/%s", sections_dir, de->d_name);
+			unlink(path);
+		}
+	}
+	if (d)
+		closedir(d);
+	if (sections_dir[0]) {
+		rmdir(sections_dir);
+		rmdir(module_dir);
+	}
+	sections_dir[0] = module_dir[0] = '\0';
+}
+
 static void cleanup(void)
 {
 	unlink(blob);
+	remove_fake_sections();
+	snprintf(module_dir, sizeof(module_dir), "%s/sys/module", sysroot);
+	rmdir(module_dir);
+	snprintf(module_dir, sizeof(module_dir), "%s/sys", sysroot);
+	rmdir(module_dir);
+	rmdir(sysroot);
 	rmdir(dir);
 	unlink(module_file);
 }
@@ -140,6 +218,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		exit(1);
 	}
 	snprintf(blob, sizeof(blob), "%s/out.blob", dir);
+	snprintf(sysroot, sizeof(sysroot), "%s/insmod-fuzz-link-sys.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(sysroot)) {
+		perror("fuzz-link: mkdtemp");
+		exit(1);
+	}
 	snprintf(module_file, sizeof(module_file), "%s/insmod-fuzz-link-module.XXXXXX",
 		 tmp && *tmp ? tmp : "/tmp");
 	fd = mkstemp(module_file);
@@ -288,16 +371,21 @@ static int link24(const struct elf_file *elf, uint8_t knobs, char **words, size_
 	return mod24_link(&job);
 }
 
-static int link26(const struct elf_file *elf, uint8_t knobs, char **words, size_t *nwords,
+static int link26(const struct elf_file *elf, uint8_t knobs, uint8_t knobs2, char **words, size_t *nwords,
 		  struct param_set *params, const char *name)
 {
 	const struct fuzz_arch *a = &arches[0];
+	struct link_kernel kernel = { NULL, NULL };
 	struct link_job job;
+	int r;
 
 	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)
 		if (arches[i].machine == elf->machine)
 			a = &arches[i];
 	*nwords = make_params(elf, name, words, params);
+	/* what a load and -p check first: the sizes the module gives them */
+	if (params->count && params_check_limits(elf, params, "fuzz.ko") != 0)
+		return -EINVAL;
 	memset(&job, 0, sizeof(job));
 	job.path = "fuzz.ko";
 	job.elf = elf;
@@ -307,13 +395,31 @@ static int link26(const struct elf_file *elf, uint8_t knobs, char **words, size_
 	job.nsymbol_files = 2;
 	job.have_base = !(knobs & KNOB_OTHER_BASE);
 	job.base = job.have_base ? a->base : LINK_DEFAULT_BASE;
+	if (job.have_base && (knobs2 & KNOB2_FAR))
+		job.base += (uint64_t)1 << 32;
+	else if (job.have_base && (knobs2 & KNOB2_NEAR))
+		job.base -= 1 << 20;
 	job.probe = knobs & KNOB_PROBE;
 	job.map = true;
-	job.blob_path = knobs & KNOB_PROBE ? NULL : blob;
+	job.blob_path = knobs & KNOB_PROBE ? NULL : knobs2 & KNOB2_STREAM ? "/dev/null" : blob;
 	job.force = knobs & KNOB_FORCE;
 	job.params = params;
 	job.sysfs_root = dir;
-	return link_run(&job);
+	if (knobs2 & KNOB2_LOADED) {
+		fake_sections(elf, name, job.base);
+		job.sysfs_root = sysroot;
+		job.use_loaded_sections = true;
+	}
+	if (knobs2 & KNOB2_SHARED_KERNEL) {
+		if (link_kernel_read(&job, &kernel) != 0)
+			return -EINVAL;
+		job.kernel = &kernel;
+	}
+	r = link_run(&job);
+	link_kernel_release(&kernel);
+	if (knobs2 & KNOB2_LOADED)
+		remove_fake_sections();
+	return r;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -322,7 +428,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *words[MAX_PARAMS];
 	size_t nwords = 0;
 	struct elf_file elf;
-	uint8_t knobs;
+	uint8_t knobs, knobs2;
 	char *name;
 	bool has_blob;
 	size_t n;
@@ -331,14 +437,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (elf_parse(&elf, "fuzz.ko", data, size))
 		return 0;
 	knobs = data[15];	/* elf_parse() saw at least a whole ELF header */
+	knobs2 = data[14];
 	name = module_name(&elf);
+	if (name && module_name_problem(name)) {	/* refused before any link (main.c) */
+		free(name);
+		name = NULL;
+	}
 	if (mod24_is_old_object(&elf))
 		r = link24(&elf, knobs, words, &nwords);
 	else
-		r = link26(&elf, knobs, words, &nwords, &params, name ? name : "fuzz");
+		r = link26(&elf, knobs, knobs2, words, &nwords, &params, name ? name : "fuzz");
 	FUZZ_ASSERT(r <= 0);
 	n = dir_entries(&has_blob);
-	if (r == 0 && !(knobs & KNOB_PROBE))
+	if (r == 0 && !(knobs & KNOB_PROBE) && !mod24_is_old_object(&elf) && (knobs2 & KNOB2_STREAM))
+		FUZZ_ASSERT(n == 0);	/* streamed into /dev/null: nothing in the directory */
+	else if (r == 0 && !(knobs & KNOB_PROBE))
 		FUZZ_ASSERT(n == 1 && has_blob);
 	else
 		FUZZ_ASSERT(n == 0);

@@ -19,8 +19,12 @@ FUZZ_BUILD    := build/fuzz
 FUZZ_SECONDS  ?= 60
 FUZZ_SANFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                  -fno-sanitize-recover=all
+# Limits lowered so that fuzz-sized inputs reach what real sizes reach:
+# two lanes from 8 KiB modules up (not 1.5 MiB), decompression capped at
+# 4 MiB (not 1 GiB).
+FUZZ_LIMITS   := -DOVERLAP_MIN_FILE=8192u -DMAX_UNPACKED_SIZE='((size_t)4 << 20)'
 FUZZ_CFLAGS   := $(STD) $(WARNINGS) -Wno-unused-command-line-argument \
-                 -DINSMOD_VERSION='"$(VERSION)"' $(LIB_CFLAGS) $(FUZZ_SANFLAGS)
+                 -DINSMOD_VERSION='"$(VERSION)"' $(LIB_CFLAGS) $(FUZZ_SANFLAGS) $(FUZZ_LIMITS)
 FUZZ_LIB_OBJ  := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
 FUZZ_NAMES    := $(patsubst fuzz/fuzz-%.c,%,$(wildcard fuzz/fuzz-*.c))
 FUZZ_BINS     := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz-%)
@@ -33,7 +37,16 @@ FUZZ_REDIRECT_ksyms  := mmap munmap madvise
 FUZZ_SANDBOXED       := $(foreach t,$(FUZZ_NAMES),$(if $(FUZZ_REDIRECT_$(t)),$(t)))
 OBJCOPY              ?= objcopy
 
-$(FUZZ_BUILD)/src/%.o: src/%.c $(FLAGS_STAMP)
+# As for the main build (Makefile): objects follow their flags.
+FUZZ_STAMP := $(FUZZ_BUILD)/flags
+ifneq ($(MAKECMDGOALS),clean)
+ifneq ($(file <$(FUZZ_STAMP)),$(FUZZ_CC) $(FUZZ_CFLAGS))
+$(shell mkdir -p $(FUZZ_BUILD))
+$(file >$(FUZZ_STAMP),$(FUZZ_CC) $(FUZZ_CFLAGS))
+endif
+endif
+
+$(FUZZ_BUILD)/src/%.o: src/%.c $(FUZZ_STAMP)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(SRC_INC) -MMD -MP -c -o $@ $<
 

@@ -14,6 +14,7 @@ fuzz_options() {	# fuzz_options TARGET
 	printf '%s ' -close_fd_mask=3 -timeout=10 -rss_limit_mb=3072 -malloc_limit_mb=3072 -handle_xfsz=0
 	case $1 in
 	elf|link) printf '%s ' -dict=fuzz/elf.dict -max_len=20000 ;;
+	decompress) printf '%s ' -max_len=20000 ;;
 	*) [ -f "fuzz/$1.dict" ] && printf '%s ' "-dict=fuzz/$1.dict"
 	   printf '%s ' -max_len=4096 ;;
 	esac
@@ -25,8 +26,10 @@ fuzz_options() {	# fuzz_options TARGET
 check_runs() {	# check_runs TARGET
 	case $1 in
 	elf) echo 600000 ;;
-	link|ksyms) echo 150000 ;;
+	link) echo 60000 ;;
+	ksyms) echo 150000 ;;
 	params) echo 100000 ;;
+	decompress) echo 2000 ;;
 	search) echo 150000 ;;
 	*) echo 50000 ;;
 	esac
