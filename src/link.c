@@ -52,6 +52,11 @@ const char *link_symbol_name(const struct linker *lk, uint32_t sym)
 	return s.name[0] ? s.name : "(unnamed)";
 }
 
+const char *link_judge(const struct linker *lk)
+{
+	return lk->job && lk->job->era24 ? "insmod" : "the kernel";
+}
+
 static pthread_mutex_t error_lock = PTHREAD_MUTEX_INITIALIZER;
 
 int link_reloc_error(struct linker *lk, const struct reloc_site *site, const char *fmt, ...)

@@ -79,6 +79,8 @@ struct run24 {
 	bool gpl;
 	int errors;				/* counted, as the original's error() did */
 	char prefix[256];
+	bool created;				/* create_module succeeded: ours to delete */
+	bool kernel_refused;			/* create_module failed, already said */
 };
 
 /* The kernel version the module was built for: .modinfo (2.1+), or the
@@ -545,8 +547,15 @@ static int place_and_relocate(struct run24 *r, uint8_t **image)
 		log_error("%s: the module's sections add up to %" PRIu64 " bytes, more than 1 GiB", job->path, size);
 		return -ENOEXEC;
 	}
-	if (job->load && (err = load24_create(job->name, size, job->lock, &base)))
-		return err;
+	if (job->load) {
+		err = load24_create(job->name, size, job->lock, &base);
+		/* Whatever create_module answered, nothing of ours is in the
+		 * kernel: a module of that name may be another insmod's. */
+		r->kernel_refused = err != 0;
+		if (err)
+			return err;
+		r->created = true;
+	}
 	*image = obj24_image(o);
 	if (!*image)
 		return -ENOMEM;
@@ -570,7 +579,7 @@ static int finish(struct run24 *r)
 		err = link_write_blob(job->blob, image, (size_t)r->obj.image_size);
 	if (!err && job->load)
 		err = load24_init(job->name, image);
-	if (err && job->load && err != LOAD24_EXISTS)
+	if (err && r->created)	/* only what this run created */
 		load24_delete(job->name);
 	free(image);
 	return err == LOAD24_EXISTS ? 0 : err;
@@ -624,7 +633,7 @@ int mod24_link(const struct mod24_job *job)
 	} else {
 		err = link_steps(r);
 	}
-	if (err == -ENOMEM)
+	if (err == -ENOMEM && !r->kernel_refused)	/* the kernel's ENOMEM was told already */
 		log_error("%s: out of memory", job->path);
 	obj24_release(&r->obj);
 	k24_release(&r->kernel);

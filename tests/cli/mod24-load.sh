@@ -95,6 +95,15 @@ check "-L: nothing created" sh -c "! grep -q create_module '$T/k/log'"
 kernel FAKE24_CREATE_ERRNO=12 -- "$H"
 expect_status 1 "create_module fails with ENOMEM"
 expect_err "can't allocate kernel memory for module; needed [0-9]* bytes" "... the original's message"
+expect_no_err_match "out of memory" "create_module ENOMEM: no second, misleading 'out of memory' line"
+check "create_module ENOMEM: nothing is deleted (insmod created nothing)" sh -c "! grep -q delete_module '$T/k/log'"
+kernel FAKE24_CREATE_ERRNO=17 -- "$H"
+expect_status 1 "create_module EEXIST (another insmod won the race)"
+expect_err "a module named hello24 already exists" "... says so"
+check "create_module EEXIST: the other insmod's module is not deleted" sh -c "! grep -q delete_module '$T/k/log'"
+kernel FAKE24_CREATE_ERRNO=1 -- "$H"
+expect_status 1 "create_module EPERM"
+check "create_module EPERM: nothing is deleted" sh -c "! grep -q delete_module '$T/k/log'"
 kernel FAKE24_INIT_ERRNO=16 -- "$H"
 expect_status 1 "init_module fails"
 expect_err "init_module: Device or resource busy" "... with the error"
@@ -107,6 +116,24 @@ kernel -- -p "$H"
 expect_status 0 "-p against the kernel"
 check "-p creates nothing" sh -c "! grep -q create_module '$T/k/log'"
 
+# A relocation insmod itself does not apply, on a 2.4 object: the 2.4 kernel
+# never relocates, so the message must not blame it.
+python3 - "$H" "$T/badrel24.o" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+shoff, = struct.unpack_from("<Q", b, 0x28); shnum, = struct.unpack_from("<H", b, 0x3c)
+for i in range(shnum):
+    sh = shoff + i * 64
+    if struct.unpack_from("<I", b, sh + 4)[0] == 4:	# SHT_RELA: first entry's type -> 99
+        off, = struct.unpack_from("<Q", b, sh + 0x18)
+        struct.pack_into("<I", b, off + 8, 99)
+        break
+open(sys.argv[2], "wb").write(b)
+PY
+kernel -- -n "$T/badrel24.o"
+expect_status 1 "2.4 object with an unknown relocation type is refused"
+expect_err "unknown relocation type 99 (insmod applies only" "... in insmod's name (insmod relocates a 2.4 module)"
+expect_no_err_match "the kernel" "... without blaming the kernel"
 # No get_module_symbol to take a prefix from: an SMP kernel's uname says smp_.
 kernel FAKE24_SMP=1 -- -n "$M/versioned24smp.o"
 expect_status 0 "smp_ module, unversioned SMP kernel: prefix from uname"
