@@ -24,7 +24,8 @@ struct insmod_ctx {
 	const struct link_kernel *kernel;	/* --batch: the kernel, read once for all */
 	char *batch_blob;		/* --batch -O DIR: DIR/NAME.blob */
 	struct search_result found;	/* the module file's path */
-	struct module_file file;	/* open, locked, read */
+	struct module_file file;	/* open, read */
+	int lock_fd;			/* -L: the lock on the module's name, or -1 */
 	struct elf_file elf;		/* parsed */
 	bool have_elf;
 	char *name;			/* the name it will have (after -o) */

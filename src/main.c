@@ -5,6 +5,7 @@
  * into an exit status (0 on success, 1 on any failure). */
 #include "insmod.h"
 #include "link.h"
+#include "lock.h"
 #include "log.h"
 #include "mod24.h"
 #include "modinfo.h"
@@ -16,9 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 
 /* Options whose 2.4 mechanism has no counterpart in Linux 2.6+; said
@@ -66,17 +67,13 @@ static int locate_module(struct insmod_ctx *c)
 	return 0;
 }
 
-/* Open, lock, check ownership, read: all on one descriptor. */
+/* Open, check ownership, read: all on one descriptor. */
 static int open_module(struct insmod_ctx *c)
 {
 	int r = module_file_open(&c->file, c->found.path);
 
 	if (r)
 		return r;
-	if (c->opts->lock && flock(c->file.fd, LOCK_EX) < 0) {
-		log_error("%s: cannot lock: %s", c->found.path, strerror(errno));
-		return -errno;
-	}
 	r = check_ownership(c);
 	if (!r)
 		r = module_file_read(&c->file);
@@ -214,7 +211,8 @@ static int run(struct insmod_ctx *c)
 	if (o->batch && o->map)	/* each map under its module's path */
 		log_output("%s:", c->found.path);
 	if (mod24_is_old_object(&c->elf)) {	/* a 2.0/2.4-era object: its own steps (mod24.c) */
-		if ((r = mod24_name_module(c)) || (dry && (r = name_batch_blob(c))))
+		if ((r = mod24_name_module(c)) || (dry && (r = name_batch_blob(c))) ||
+		    (!dry && o->lock && (r = lock_module_name(LOCK_DIR, c->name, &c->lock_fd))))
 			return r;
 		return mod24_main(c);
 	}
@@ -227,6 +225,8 @@ static int run(struct insmod_ctx *c)
 		return r;
 	if (dry)	/* the linker makes the kernel's own version checks */
 		return (r = check_params(c)) ? r : link_module(c, false);
+	if (o->lock && (r = lock_module_name(LOCK_DIR, c->name, &c->lock_fd)))
+		return r;
 	if ((r = check_version(c)) || (r = check_not_loaded(c)))
 		return r > 0 ? 0 : r;
 	if ((r = check_params(c)))
@@ -250,6 +250,8 @@ static void release_ctx(struct insmod_ctx *c)
 	if (c->have_elf)
 		elf_release(&c->elf);
 	module_file_close(&c->file);
+	if (c->lock_fd >= 0)
+		close(c->lock_fd);	/* releases -L's lock */
 	search_result_release(&c->found);
 }
 
@@ -260,6 +262,7 @@ static void init_ctx(struct insmod_ctx *c, const struct insmod_opts *o, const ch
 	c->module = module;
 	c->root = "";
 	c->file.fd = -1;
+	c->lock_fd = -1;
 }
 
 static int run_one(const struct insmod_opts *o)

@@ -92,6 +92,37 @@ kernel -- -L "$M/exporter24.o"
 expect_status 0 "-L: already loaded is success"
 check "-L: nothing created" sh -c "! grep -q create_module '$T/k/log'"
 
+# -L locks by module name in a directory only root can write, not the
+# module file, which any user who can read it could hold locked forever.
+if command -v flock > /dev/null && command -v timeout > /dev/null; then
+	rm -f "$T/held"
+	flock -s "$H" sh -c "touch '$T/held'; exec sleep 30" & holder=$!
+	while [ ! -e "$T/held" ] && kill -0 $holder 2> /dev/null; do sleep 0.05; done
+	rm -rf "$T/k"; mkdir -p "$T/k"
+	timeout 10 env FAKE24_KSYMS="$T/ksyms" FAKE24_DIR="$T/k" FAKE24_BASE=$BASE LD_PRELOAD="$T/fake24.so" \
+		"$INSMOD" -L "$H" > "$T/out" 2> "$T/err"
+	STATUS=$?
+	kill $holder 2> /dev/null; wait $holder 2> /dev/null
+	expect_status 0 "-L is not held up by a user's flock on the module file"
+	if [ "$(id -u)" = 0 ]; then
+		rm -f "$T/held"
+		flock /run/insmod/hello24.lock sh -c "touch '$T/held'; exec sleep 1" & holder=$!
+		while [ ! -e "$T/held" ] && kill -0 $holder 2> /dev/null; do sleep 0.05; done
+		kernel -- -L "$H"
+		if [ -e "$T/held" ] && ! kill -0 $holder 2> /dev/null; then pass "-L waits while /run/insmod/hello24.lock is held"
+		else fail "-L waits while /run/insmod/hello24.lock is held (held: $([ -e "$T/held" ] && echo yes || echo no))"; fi
+		wait $holder
+		expect_status 0 "... and then loads"
+		check "/run/insmod is root's, writable by root only" \
+			sh -c '[ "$(stat -c %u:%a /run/insmod)" = 0:700 ] || [ "$(stat -c %u:%a /run/insmod)" = 0:755 ]'
+		check "/run/insmod/hello24.lock is 0600" sh -c '[ "$(stat -c %a /run/insmod/hello24.lock)" = 600 ]'
+	else
+		echo "SKIP: the /run/insmod lock checks need root"
+	fi
+else
+	echo "SKIP: -L lock checks need flock(1) and timeout(1)"
+fi
+
 kernel FAKE24_CREATE_ERRNO=12 -- "$H"
 expect_status 1 "create_module fails with ENOMEM"
 expect_err "can't allocate kernel memory for module; needed [0-9]* bytes" "... the original's message"
