@@ -267,7 +267,7 @@ static int check_modversions(const struct link_job *job, const struct ksym_table
 
 	if (n == 0) {
 		if (kt->have_crcs && !job->force)
-			log_warn("%s: has no symbol versions (__versions) while the kernel has them: the kernel will taint itself",
+			log_quiet_warn("%s: has no symbol versions (__versions) while the kernel has them: the kernel will taint itself",
 				 job->path);
 		return 0;
 	}

@@ -39,7 +39,7 @@ static void warn_inert_options(const struct insmod_opts *o)
 	said = true;
 	for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++)
 		if (list[i].set)
-			log_warn("%s has no effect on this kernel", list[i].what);
+			log_quiet_warn("%s has no effect on this kernel", list[i].what);
 }
 
 static int identify_kernel(struct insmod_ctx *c)

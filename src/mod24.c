@@ -146,7 +146,7 @@ static int check_versions(struct run24 *r, bool m_crcs, bool k_crcs)
 	if ((m_crcs && k_crcs) || strncmp(job->release, r->mversion, STRVERSIONLEN) == 0)
 		return 0;
 	if (job->force) {
-		log_warn("kernel-module version mismatch\n\t%s was compiled for kernel version %s\n"
+		log_quiet_warn("kernel-module version mismatch\n\t%s was compiled for kernel version %s\n"
 			 "\twhile this kernel is version %s", job->path, r->mversion, job->release);
 		return 0;
 	}
