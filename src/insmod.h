@@ -51,5 +51,9 @@ void warn_about_force(const struct insmod_ctx *c);
 
 /* load.c: into the kernel.  0 or -errno (already reported). */
 int load_into_kernel(struct insmod_ctx *c);
+/* load.c: for a dry run with -Y, the image a load would hand the kernel
+ * (ksymoops symbols added) in c->loaded_image, so that -m shows them.
+ * 0 (loaded_image.data NULL when -Y is not given) or -errno. */
+int load_dry_run_image(struct insmod_ctx *c);
 
 #endif

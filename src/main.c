@@ -160,13 +160,16 @@ static int link_module(struct insmod_ctx *c, bool after_load)
 	struct elf_file loaded;
 	int r;
 
-	if (!after_load || !c->loaded_image.data)
+	if (!after_load && (r = load_dry_run_image(c)))	/* -n -Y: as a load would */
+		return r;
+	if (!c->loaded_image.data)
 		return link_run(&job);
-	/* insmod changed the image it loaded: describe that one. */
+	/* insmod changed the image it loaded (or would): describe that one. */
 	r = elf_parse(&loaded, c->found.path, c->loaded_image.data, c->loaded_image.len);
 	if (r)
 		return r;
 	job.elf = &loaded;
+	job.input = NULL;
 	r = link_run(&job);
 	elf_release(&loaded);
 	return r;
@@ -234,8 +237,11 @@ static int run(struct insmod_ctx *c)
 	warn_about_force(c);
 	r = load_into_kernel(c);
 	snapshot_take(SNAPSHOT_DIR, c->root);
-	if (!r && (o->map || o->blob))
-		r = link_module(c, true);
+	if (!r && (o->map || o->blob) && (r = link_module(c, true)))
+		/* exit 1 stays, but the module is in the kernel: say so */
+		log_error("module '%s' is loaded, but %s failed (see above)", c->name,
+			  o->map && o->blob ? "printing its map (-m) or writing its blob (-O)"
+			  : o->map ? "printing its map (-m)" : "writing its blob (-O)");
 	return r;
 }
 

@@ -260,6 +260,14 @@ check "-f -o together: renamed and forced through init_module" \
 	'[ "$RC" -eq 0 ] && is_loaded im_forced && not_loaded im_hello'
 unload im_forced
 
+# ---- the load succeeds, the -O/-m after it fails: say the module is in
+im -O /nonexistent/dir/im_hello.blob /modules/im_hello.ko
+check "-O to a missing directory after a good load: exit 1, but the module is loaded" \
+	'[ "$RC" -eq 1 ] && is_loaded im_hello'
+check "... and insmod says plainly that it is loaded and that -O failed" \
+	'out_has "im_hello" "is loaded" "-O"'
+unload im_hello
+
 # ---- root-ownership check
 mkdir -p /opt/own /opt/gw
 cp /modules/im_hello.ko /opt/own/
@@ -362,9 +370,11 @@ unload im_ptrs
 im -y /modules/im_hello.ko
 check "-y: no __insmod_ symbols" '[ "$RC" -eq 0 ] && ! grep -q __insmod_im_hello /proc/kallsyms'
 unload im_hello
-im "$D"
+im -v "$D"
 check "signed module, default: no ksymoops symbols, signature kept (no E flag)" \
 	'[ "$RC" -eq 0 ] && ! grep -q __insmod_dummy /proc/kallsyms && ! module_flags dummy | grep -q E'
+check "-v says the ksymoops symbols were skipped because the module is signed" \
+	'out_has "no ksymoops symbols" signed'
 unload dummy
 im -Y "$D"
 check "signed module with -Y: symbols added anyway, with a warning about the signature" \
