@@ -24,7 +24,8 @@ struct insmod_ctx {
 	const struct link_kernel *kernel;	/* --batch: the kernel, read once for all */
 	char *batch_blob;		/* --batch -O DIR: DIR/NAME.blob */
 	struct search_result found;	/* the module file's path */
-	struct module_file file;	/* open, locked, read */
+	struct module_file file;	/* open, read */
+	int lock_fd;			/* -L: the lock on the module's name, or -1 */
 	struct elf_file elf;		/* parsed */
 	bool have_elf;
 	char *name;			/* the name it will have (after -o) */
@@ -50,5 +51,9 @@ void warn_about_force(const struct insmod_ctx *c);
 
 /* load.c: into the kernel.  0 or -errno (already reported). */
 int load_into_kernel(struct insmod_ctx *c);
+/* load.c: for a dry run with -Y, the image a load would hand the kernel
+ * (ksymoops symbols added) in c->loaded_image, so that -m shows them.
+ * 0 (loaded_image.data NULL when -Y is not given) or -errno. */
+int load_dry_run_image(struct insmod_ctx *c);
 
 #endif

@@ -5,6 +5,7 @@
  * into an exit status (0 on success, 1 on any failure). */
 #include "insmod.h"
 #include "link.h"
+#include "lock.h"
 #include "log.h"
 #include "mod24.h"
 #include "modinfo.h"
@@ -19,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -42,7 +42,7 @@ static void warn_inert_options(const struct insmod_opts *o)
 	said = true;
 	for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++)
 		if (list[i].set)
-			log_warn("%s has no effect on this kernel", list[i].what);
+			log_quiet_warn("%s has no effect on this kernel", list[i].what);
 }
 
 static int identify_kernel(struct insmod_ctx *c)
@@ -70,7 +70,7 @@ static int locate_module(struct insmod_ctx *c)
 	return 0;
 }
 
-/* Open, lock, check ownership, read: all on one descriptor. */
+/* Open, check ownership, read: all on one descriptor. */
 static int open_module(struct insmod_ctx *c)
 {
 	int r = module_file_open(&c->file, c->found.path);
@@ -80,10 +80,6 @@ static int open_module(struct insmod_ctx *c)
 			  "give the name without its extension to search /lib/modules/%s)", c->release);
 	if (r)
 		return r;
-	if (c->opts->lock && flock(c->file.fd, LOCK_EX) < 0) {
-		log_error("%s: cannot lock: %s", c->found.path, strerror(errno));
-		return -errno;
-	}
 	r = check_ownership(c);
 	if (!r)
 		r = module_file_read(&c->file);
@@ -177,13 +173,16 @@ static int link_module(struct insmod_ctx *c, bool after_load)
 	struct elf_file loaded;
 	int r;
 
-	if (!after_load || !c->loaded_image.data)
+	if (!after_load && (r = load_dry_run_image(c)))	/* -n -Y: as a load would */
+		return r;
+	if (!c->loaded_image.data)
 		return link_run(&job);
-	/* insmod changed the image it loaded: describe that one. */
+	/* insmod changed the image it loaded (or would): describe that one. */
 	r = elf_parse(&loaded, c->found.path, c->loaded_image.data, c->loaded_image.len);
 	if (r)
 		return r;
 	job.elf = &loaded;
+	job.input = NULL;
 	r = link_run(&job);
 	elf_release(&loaded);
 	return r;
@@ -228,7 +227,8 @@ static int run(struct insmod_ctx *c)
 	if (o->batch && o->map)	/* each map under its module's path */
 		log_output("%s:", c->found.path);
 	if (mod24_is_old_object(&c->elf)) {	/* a 2.0/2.4-era object: its own steps (mod24.c) */
-		if ((r = mod24_name_module(c)) || (dry && (r = name_batch_blob(c))))
+		if ((r = mod24_name_module(c)) || (dry && (r = name_batch_blob(c))) ||
+		    (!dry && o->lock && (r = lock_module_name(LOCK_DIR, c->name, &c->lock_fd))))
 			return r;
 		return mod24_main(c);
 	}
@@ -241,6 +241,8 @@ static int run(struct insmod_ctx *c)
 		return r;
 	if (dry)	/* the linker makes the kernel's own version checks */
 		return (r = check_params(c)) ? r : link_module(c, false);
+	if (o->lock && (r = lock_module_name(LOCK_DIR, c->name, &c->lock_fd)))
+		return r;
 	if ((r = check_version(c)) || (r = check_not_loaded(c)))
 		return r > 0 ? 0 : r;
 	if ((r = check_params(c)))
@@ -248,8 +250,11 @@ static int run(struct insmod_ctx *c)
 	warn_about_force(c);
 	r = load_into_kernel(c);
 	snapshot_take(SNAPSHOT_DIR, c->root);
-	if (!r && (o->map || o->blob))
-		r = link_module(c, true);
+	if (!r && (o->map || o->blob) && (r = link_module(c, true)))
+		/* exit 1 stays, but the module is in the kernel: say so */
+		log_error("module '%s' is loaded, but %s failed (see above)", c->name,
+			  o->map && o->blob ? "printing its map (-m) or writing its blob (-O)"
+			  : o->map ? "printing its map (-m)" : "writing its blob (-O)");
 	return r;
 }
 
@@ -264,6 +269,8 @@ static void release_ctx(struct insmod_ctx *c)
 	if (c->have_elf)
 		elf_release(&c->elf);
 	module_file_close(&c->file);
+	if (c->lock_fd >= 0)
+		close(c->lock_fd);	/* releases -L's lock */
 	search_result_release(&c->found);
 }
 
@@ -274,6 +281,7 @@ static void init_ctx(struct insmod_ctx *c, const struct insmod_opts *o, const ch
 	c->module = module;
 	c->root = "";
 	c->file.fd = -1;
+	c->lock_fd = -1;
 }
 
 static int run_one(const struct insmod_opts *o)

@@ -70,7 +70,9 @@ static void emit(FILE *stream, int priority, const char *prefix,
 
 void log_error(const char *fmt, ...) { EMIT(stderr, LOG_ERR, "insmod: "); }
 
-void log_warn(const char *fmt, ...)
+void log_warn(const char *fmt, ...) { EMIT(stderr, LOG_INFO, "insmod: warning: "); }
+
+void log_quiet_warn(const char *fmt, ...)
 {
 	if (!quiet)
 		EMIT(stderr, LOG_INFO, "insmod: warning: ");

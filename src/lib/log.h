@@ -16,8 +16,14 @@ void log_setup(enum log_target target, int verbosity, bool quiet);
 
 /* An error: always shown (stderr or LOG_ERR). */
 void log_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
-/* A warning: shown unless quiet (stderr or LOG_WARNING). */
+/* A warning: always shown, -q or not (stderr or LOG_INFO): what the user
+ * must know to be safe (a forced load taints, a change voids the
+ * signature, the kernel will refuse it), and anything else not below. */
 void log_warn(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* A warning that -q silences: the manual's version complaints (a release
+ * mismatch accepted or forced, missing symbol versions) and notes that an
+ * option has no effect on this kernel. */
+void log_quiet_warn(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* A complaint that -q silences even though it is an error: unresolved
  * symbols and version mismatches (the exit status still tells). */
 void log_complaint(const char *fmt, ...) PRINTF_LIKE(1, 2);

@@ -48,10 +48,8 @@ void link_blob_abandon(struct blob_file *b);
 /* link-version.c: vermagic against the kernel's (or its release), and a
  * version fault reported as an error, or with -f as a warning. */
 int link_check_vermagic(const struct link_job *job);
-/* The kernel's own vermagic, from a module installed for the release
- * (ROOT/lib/modules/RELEASE/modules.dep's first), or NULL when there is
- * none to read (quietly: this is a refinement).  malloc'ed. */
-char *link_reference_vermagic(const char *root, const char *release);
+/* link_reference_vermagic(): vermagic.h */
+#include "vermagic.h"
 void link_version_problem(const struct link_job *job, int *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 

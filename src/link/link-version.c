@@ -29,7 +29,7 @@ void link_version_problem(const struct link_job *job, int *err, int code, const 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (job->force) {
-		log_warn("%s (forced: the kernel will be tainted)", msg);
+		log_quiet_warn("%s (forced: the kernel will be tainted)", msg);
 		return;
 	}
 	log_complaint("%s", msg);
@@ -86,28 +86,57 @@ char *link_reference_vermagic(const char *root, const char *release)
 	return magic;
 }
 
-/* Compares as the kernel's same_magic() does. */
-static bool same_magic(const char *mine, size_t len, const char *kernel, bool has_crcs)
+/* The flag part (from the first space on) is the same, as the kernel's
+ * same_magic() compares it for a module with symbol versions. */
+static bool same_flags(const char *mine, size_t len, const char *kernel)
 {
-	if (has_crcs) {
-		const char *a = memchr(mine, ' ', len), *b = strchr(kernel, ' ');
+	const char *a = memchr(mine, ' ', len), *b = strchr(kernel, ' ');
 
-		if (!a || !b)
-			return false;
-		return (size_t)(mine + len - a) == strlen(b) && memcmp(a, b, strlen(b)) == 0;
+	if (!a || !b)
+		return false;
+	return (size_t)(mine + len - a) == strlen(b) && memcmp(a, b, strlen(b)) == 0;
+}
+
+/* The module's release: vermagic up to its first space. */
+static size_t release_length(const char *magic, size_t len)
+{
+	const char *sp = memchr(magic, ' ', len);
+
+	return sp ? (size_t)(sp - magic) : len;
+}
+
+enum vermagic_verdict vermagic_judge(const char *path, const char *magic, size_t len, const char *ref,
+				     const char *release, bool has_crcs, char *msg, size_t size)
+{
+	size_t n = release_length(magic, len);
+
+	/* Without symbol versions the whole string counts, release included;
+	 * a reference read for this release has the release right, so only
+	 * what follows it can differ there. */
+	if (ref && !same_flags(magic, len, ref)) {
+		snprintf(msg, size, "%s: version magic '%.*s' should be '%s'", path, (int)len, magic, ref);
+		return VERMAGIC_BAD_MAGIC;
 	}
-	return len == strlen(kernel) && memcmp(mine, kernel, len) == 0;
+	if (!release || !*release || (n == strlen(release) && memcmp(magic, release, n) == 0))
+		return VERMAGIC_SAME;
+	if (has_crcs) {
+		snprintf(msg, size, "%s: built for kernel %.*s, not %s (vermagic \"%.*s\"); "
+			 "the module has symbol versions, so the kernel compares only what follows the release", path, (int)n, magic,
+			 release, (int)len, magic);
+		return VERMAGIC_OTHER_RELEASE;
+	}
+	snprintf(msg, size, "%s: built for kernel %.*s, not %s (vermagic \"%.*s\")", path, (int)n, magic,
+		 release, (int)len, magic);
+	return VERMAGIC_BAD_RELEASE;
 }
 
 int link_check_vermagic(const struct link_job *job)
 {
 	const struct elf_file *elf = job->elf;
-	bool has_crcs = modversions_count(elf) != 0;
 	struct modinfo_value v;
-	char *read = NULL;
+	char *read = NULL, msg[1024];
 	const char *ref;
 	int err = 0;
-	size_t n;
 
 	if (!modinfo_get(elf, "vermagic", &v)) {
 		link_version_problem(job, &err, -ENOEXEC,
@@ -119,24 +148,18 @@ int link_check_vermagic(const struct link_job *job)
 	/* --batch looked it up once for all its modules */
 	ref = job->kernel ? job->kernel->vermagic
 			  : (read = link_reference_vermagic(job->sysfs_root, job->release));
-	if (ref) {
-		if (!same_magic(v.str, v.len, ref, has_crcs))
-			link_version_problem(job, &err, -ENOEXEC, "%s: version magic '%.*s' should be '%s'",
-					     job->path, (int)v.len, v.str, ref);
-		free(read);
-		if (err || has_crcs)
-			return err;
+	switch (vermagic_judge(job->path, v.str, v.len, ref, job->release, modversions_count(elf) != 0,
+			       msg, sizeof(msg))) {
+	case VERMAGIC_SAME:
+		break;
+	case VERMAGIC_OTHER_RELEASE:
+		log_quiet_warn("%s", msg);
+		break;
+	case VERMAGIC_BAD_MAGIC:
+	case VERMAGIC_BAD_RELEASE:
+		link_version_problem(job, &err, -ENOEXEC, "%s", msg);
+		break;
 	}
-	for (n = 0; n < v.len && v.str[n] != ' '; n++)
-		;
-	if (n == strlen(job->release) && memcmp(v.str, job->release, n) == 0)
-		return 0;
-	if (has_crcs) {
-		log_warn("%s: built for kernel %.*s, not %s (vermagic \"%.*s\"); symbol versions decide",
-			 job->path, (int)n, v.str, job->release, (int)v.len, v.str);
-		return 0;
-	}
-	link_version_problem(job, &err, -ENOEXEC, "%s: built for kernel %.*s, not %s (vermagic \"%.*s\")",
-			     job->path, (int)n, v.str, job->release, (int)v.len, v.str);
+	free(read);
 	return err;
 }

@@ -54,6 +54,11 @@ const char *link_symbol_name(const struct linker *lk, uint32_t sym)
 	return s.name[0] ? s.name : "(unnamed)";
 }
 
+const char *link_judge(const struct linker *lk)
+{
+	return lk->job && lk->job->era24 ? "insmod" : "the kernel";
+}
+
 static pthread_mutex_t error_lock = PTHREAD_MUTEX_INITIALIZER;
 
 int link_reloc_error(struct linker *lk, const struct reloc_site *site, const char *fmt, ...)
@@ -272,7 +277,7 @@ static int check_modversions(const struct link_job *job, const struct ksym_table
 
 	if (n == 0) {
 		if (kt->have_crcs && !job->force)
-			log_warn("%s: has no symbol versions (__versions) while the kernel has them: the kernel will taint itself",
+			log_quiet_warn("%s: has no symbol versions (__versions) while the kernel has them: the kernel will taint itself",
 				 job->path);
 		return 0;
 	}

@@ -36,6 +36,7 @@ struct link_job {
 	bool map;			/* -m */
 	const char *blob_path;		/* -O FILE or NULL */
 	bool force;			/* -f: version checks become warnings */
+	bool era24;			/* a 2.4 object: insmod, not the kernel, relocates it */
 	const struct param_set *params;	/* values to write into the image, or NULL */
 	const char *sysfs_root;		/* prefix for /sys, /proc, /lib/modules ("" normally) */
 	const struct link_kernel *kernel;	/* read already (--batch), or NULL */

@@ -6,6 +6,7 @@
 #include "log.h"
 #include "modinfo.h"
 #include "util.h"
+#include "vermagic.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -101,11 +102,12 @@ int check_architecture(const struct insmod_ctx *c)
 
 /* The original compared the module's kernel version with the running one
  * and let -f turn a mismatch into a warning.  Today's equivalent is the
- * release at the start of vermagic. */
+ * kernel's own vermagic rule (vermagic.h), the same one -p applies. */
 int check_version(struct insmod_ctx *c)
 {
 	struct modinfo_value v;
-	char *release;
+	char msg[1024], *ref;
+	enum vermagic_verdict verdict;
 
 	if (!modinfo_get(&c->elf, "vermagic", &v)) {
 		if (!c->opts->force) {
@@ -116,20 +118,19 @@ int check_version(struct insmod_ctx *c)
 		c->version_mismatch = true;
 		return 0;
 	}
-	release = vermagic_release(v.str, v.len);
-	if (!release)
-		return -ENOMEM;
-	if (strcmp(release, c->release) != 0) {
-		c->version_mismatch = true;
-		if (c->opts->force)
-			log_warn("%s: built for kernel %s, but this kernel is %s; loading anyway (-f)",
-				 c->found.path, release, c->release);
-		else
-			log_complaint("%s: built for kernel %s, but this kernel is %s (vermagic '%.*s'); "
-				      "-f tries anyway", c->found.path, release, c->release, (int)v.len, v.str);
+	ref = link_reference_vermagic(c->root, c->release);
+	verdict = vermagic_judge(c->found.path, v.str, v.len, ref, c->release,
+				 modversions_count(&c->elf) != 0, msg, sizeof(msg));
+	free(ref);
+	if (verdict == VERMAGIC_SAME)
+		return 0;
+	c->version_mismatch = true;
+	if (verdict == VERMAGIC_OTHER_RELEASE || c->opts->force) {
+		log_quiet_warn("%s%s", msg, c->opts->force ? "; loading anyway (-f)" : "");
+		return 0;
 	}
-	free(release);
-	return c->version_mismatch && !c->opts->force ? -ENOEXEC : 0;
+	log_complaint("%s; -f tries anyway", msg);
+	return -ENOEXEC;
 }
 
 int module_is_loaded(const struct insmod_ctx *c, const char *name)

@@ -22,7 +22,9 @@ int ksymoops_version(const char *release)
 		return -1;
 	if (release[n] == '.')
 		sscanf(release + n + 1, "%u", &c);
-	if (a > 255 || b > 255 || c > 255)
+	if (c > 255)
+		c = 255;	/* as the kernel's KERNEL_VERSION() clamps it */
+	if (a > 255 || b > 255)
 		return -1;	/* does not fit the original's byte fields */
 	return (int)(a << 16 | b << 8 | c);
 }

@@ -21,7 +21,9 @@ struct ksymoops_info {
 };
 
 /* The version number the original put in _V: from a release such as
- * "6.1.0-56-amd64", 6<<16 | 1<<8 | 0; -1 if it does not start that way. */
+ * "6.1.0-56-amd64", 6<<16 | 1<<8 | 0, the sublevel clamped to 255 as the
+ * kernel's KERNEL_VERSION() does; -1 if it does not start that way or the
+ * major or minor number passes 255. */
 int ksymoops_version(const char *release);
 
 /* Appends the symbols to the image's symbol table (and their names to its

@@ -41,6 +41,9 @@ static void plan_changes(const struct insmod_ctx *c, struct changes *ch)
 {
 	ch->rename = c->opts->name && strcmp(c->opts->name, c->file_name) != 0;
 	ch->ksymoops = want_ksymoops(c);
+	if (c->opts->ksymoops == -1 && c->elf.signed_module)
+		log_verbose("no ksymoops symbols: %s is signed, and adding them would void its signature "
+			    "(-Y adds them anyway)", c->found.path);
 	ch->strip = false;	/* decided once init_module is certain */
 	if (!c->elf.signed_module)
 		return;
@@ -150,6 +153,24 @@ static int load_image(struct insmod_ctx *c, struct changes *ch, bool *prepared)
 	}
 	if (r == 0)
 		c->loaded_image = img;	/* for -m and -O: what the kernel got */
+	else
+		image_release(&img);
+	return r;
+}
+
+int load_dry_run_image(struct insmod_ctx *c)
+{
+	struct changes ch = { .ksymoops = true };
+	struct module_image img;
+	int r;
+
+	/* Only with -Y: by default the map of a dry run stays what the file
+	 * alone gives (the symbols carry the file's path and time). */
+	if (c->opts->ksymoops != 1 || c->opts->probe)
+		return 0;
+	r = build_image(c, &ch, &img);
+	if (!r)
+		c->loaded_image = img;
 	else
 		image_release(&img);
 	return r;

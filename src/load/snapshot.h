@@ -15,7 +15,9 @@
  * time now, as `date +%Y%m%d%H%M%S` would.  proc_root is "" or NULL
  * normally; tests point it at copies.  Each file is written under a
  * temporary name created exclusively in DIR (never through a symbolic
- * link), then renamed into place.  A snapshot never fails a load: a
+ * link), then both are renamed into place: both files or neither.  DIR
+ * must be owned by root (or by whoever runs insmod) and writable by its
+ * owner only, or it is not used.  A snapshot never fails a load: a
  * failure is one warning, and no temporary file is left behind.  When DIR
  * does not exist, nothing happens and nothing is said. */
 void snapshot_take(const char *dir, const char *proc_root);

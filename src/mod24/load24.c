@@ -7,7 +7,9 @@
  *   query_module(NAME, QM_SYMBOLS)    a module's exports; NULL: the kernel's
  *   create_module(NAME, SIZE)         kernel memory for the image, its address
  *   init_module(NAME, IMAGE)          the image, struct module at its start
- *   delete_module(NAME)               after a failure
+ *   delete_module(NAME)               after a failure, only of a module this
+ *                                     run created (never after create_module
+ *                                     failed: the name may be another's)
  *
  * QM_SYMBOLS answers an array of { unsigned long value, name } where
  * name is an offset into the same buffer.  Too small a buffer gives

@@ -218,7 +218,7 @@ int load24_create(const char *name, uint64_t size, bool lock, uint64_t *addr);
 /* init_module(2) of 2.4: the image, struct module first.  0 or -errno
  * after logging. */
 int load24_init(const char *name, const uint8_t *image);
-/* delete_module(2), after a failed load. */
+/* delete_module(2), after a failed load of a module this run created. */
 void load24_delete(const char *name);
 
 /* The largest 2.4-era module image: a 2.4 kernel put modules in its

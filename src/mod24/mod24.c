@@ -80,6 +80,8 @@ struct run24 {
 	bool gpl;
 	int errors;				/* counted, as the original's error() did */
 	char prefix[256];
+	bool created;				/* create_module succeeded: ours to delete */
+	bool kernel_refused;			/* create_module failed, already said */
 };
 
 /* The kernel version the module was built for: .modinfo (2.1+), or the
@@ -145,7 +147,7 @@ static int check_versions(struct run24 *r, bool m_crcs, bool k_crcs)
 	if ((m_crcs && k_crcs) || strncmp(job->release, r->mversion, STRVERSIONLEN) == 0)
 		return 0;
 	if (job->force) {
-		log_warn("kernel-module version mismatch\n\t%s was compiled for kernel version %s\n"
+		log_quiet_warn("kernel-module version mismatch\n\t%s was compiled for kernel version %s\n"
 			 "\twhile this kernel is version %s", job->path, r->mversion, job->release);
 		return 0;
 	}
@@ -547,8 +549,15 @@ static int place_and_relocate(struct run24 *r, uint8_t **image)
 			  job->path, size, OBJ24_MAX_IMAGE_TEXT);
 		return -ENOEXEC;
 	}
-	if (job->load && (err = load24_create(job->name, size, job->lock, &base)))
-		return err;
+	if (job->load) {
+		err = load24_create(job->name, size, job->lock, &base);
+		/* Whatever create_module answered, nothing of ours is in the
+		 * kernel: a module of that name may be another insmod's. */
+		r->kernel_refused = err != 0;
+		if (err)
+			return err;
+		r->created = true;
+	}
 	*image = obj24_image(o);
 	if (!*image)
 		return -ENOMEM;
@@ -572,7 +581,7 @@ static int finish(struct run24 *r)
 		err = link_write_blob(job->blob, image, (size_t)r->obj.image_size);
 	if (!err && job->load)
 		err = load24_init(job->name, image);
-	if (err && job->load && err != LOAD24_EXISTS)
+	if (err && r->created)	/* only what this run created */
 		load24_delete(job->name);
 	free(image);
 	return err == LOAD24_EXISTS ? 0 : err;
@@ -626,7 +635,7 @@ int mod24_link(const struct mod24_job *job)
 	} else {
 		err = link_steps(r);
 	}
-	if (err == -ENOMEM)
+	if (err == -ENOMEM && !r->kernel_refused)	/* the kernel's ENOMEM was told already */
 		log_error("%s: out of memory", job->path);
 	obj24_release(&r->obj);
 	k24_release(&r->kernel);

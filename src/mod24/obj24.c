@@ -675,7 +675,7 @@ static void apply_patches(const struct obj24 *o, uint8_t *image)
 
 int obj24_relocate(struct obj24 *o, uint64_t base, uint8_t *image)
 {
-	struct link_job job = { .path = o->path, .elf = o->elf };
+	struct link_job job = { .path = o->path, .elf = o->elf, .era24 = true };
 	struct linker lk;
 	int r;
 

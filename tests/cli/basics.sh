@@ -82,7 +82,7 @@ expect_err "xz data" "corrupt xz is called xz"
 # version magic
 run --kernel-release=6.1.0-99-amd64 "$T/fake.ko"
 expect_status 1 "another release is refused"
-expect_err "built for kernel $REL, but this kernel is 6.1.0-99-amd64" "both releases are named"
+expect_err "built for kernel $REL, not 6.1.0-99-amd64" "both releases are named"
 expect_err "\-f" "the message mentions -f"
 run -q --kernel-release=6.1.0-99-amd64 "$T/fake.ko"
 expect_status 1 "-q: another release still exits 1"

@@ -28,4 +28,11 @@ if "$insmod" -n -q -m --kernel-release=6.1.0-test --kernel-symbols="$g/kallsyms6
 else
 	echo "FAIL: -q changes the map"
 fi
+# A dry run shows what a load would do: with -Y the ksymoops symbols too.
+if "$insmod" -n -m -Y --kernel-release=6.1.0-test --kernel-symbols="$g/kallsyms64" "$m/x86_64-relocs.ko" > "$out" 2>/dev/null &&
+   grep -q ' T __insmod_x86_64_relocs_S\.text_L37$' "$out" && grep -q ' D __insmod_x86_64_relocs_O/.*_V393472$' "$out"; then
+	echo "PASS: -n -m -Y shows the ksymoops symbols a load would add"
+else
+	echo "FAIL: -n -m -Y shows no ksymoops symbols: $(grep -c __insmod "$out") of them"
+fi
 exit 0

@@ -92,9 +92,49 @@ kernel -- -L "$M/exporter24.o"
 expect_status 0 "-L: already loaded is success"
 check "-L: nothing created" sh -c "! grep -q create_module '$T/k/log'"
 
+# -L locks by module name in a directory only root can write, not the
+# module file, which any user who can read it could hold locked forever.
+if command -v flock > /dev/null && command -v timeout > /dev/null; then
+	rm -f "$T/held"
+	flock -s "$H" sh -c "touch '$T/held'; exec sleep 30" & holder=$!
+	while [ ! -e "$T/held" ] && kill -0 $holder 2> /dev/null; do sleep 0.05; done
+	rm -rf "$T/k"; mkdir -p "$T/k"
+	timeout 10 env FAKE24_KSYMS="$T/ksyms" FAKE24_DIR="$T/k" FAKE24_BASE=$BASE LD_PRELOAD="$T/fake24.so" \
+		"$INSMOD" -L "$H" > "$T/out" 2> "$T/err"
+	STATUS=$?
+	kill $holder 2> /dev/null; wait $holder 2> /dev/null
+	expect_status 0 "-L is not held up by a user's flock on the module file"
+	if [ "$(id -u)" = 0 ]; then
+		rm -f "$T/held"
+		flock /run/insmod/hello24.lock sh -c "touch '$T/held'; exec sleep 1" & holder=$!
+		while [ ! -e "$T/held" ] && kill -0 $holder 2> /dev/null; do sleep 0.05; done
+		kernel -- -L "$H"
+		if [ -e "$T/held" ] && ! kill -0 $holder 2> /dev/null; then pass "-L waits while /run/insmod/hello24.lock is held"
+		else fail "-L waits while /run/insmod/hello24.lock is held (held: $([ -e "$T/held" ] && echo yes || echo no))"; fi
+		wait $holder
+		expect_status 0 "... and then loads"
+		check "/run/insmod is root's, writable by root only" \
+			sh -c '[ "$(stat -c %u:%a /run/insmod)" = 0:700 ] || [ "$(stat -c %u:%a /run/insmod)" = 0:755 ]'
+		check "/run/insmod/hello24.lock is 0600" sh -c '[ "$(stat -c %a /run/insmod/hello24.lock)" = 600 ]'
+	else
+		echo "SKIP: the /run/insmod lock checks need root"
+	fi
+else
+	echo "SKIP: -L lock checks need flock(1) and timeout(1)"
+fi
+
 kernel FAKE24_CREATE_ERRNO=12 -- "$H"
 expect_status 1 "create_module fails with ENOMEM"
 expect_err "can't allocate kernel memory for module; needed [0-9]* bytes" "... the original's message"
+expect_no_err_match "out of memory" "create_module ENOMEM: no second, misleading 'out of memory' line"
+check "create_module ENOMEM: nothing is deleted (insmod created nothing)" sh -c "! grep -q delete_module '$T/k/log'"
+kernel FAKE24_CREATE_ERRNO=17 -- "$H"
+expect_status 1 "create_module EEXIST (another insmod won the race)"
+expect_err "a module named hello24 already exists" "... says so"
+check "create_module EEXIST: the other insmod's module is not deleted" sh -c "! grep -q delete_module '$T/k/log'"
+kernel FAKE24_CREATE_ERRNO=1 -- "$H"
+expect_status 1 "create_module EPERM"
+check "create_module EPERM: nothing is deleted" sh -c "! grep -q delete_module '$T/k/log'"
 kernel FAKE24_INIT_ERRNO=16 -- "$H"
 expect_status 1 "init_module fails"
 expect_err "init_module: Device or resource busy" "... with the error"
@@ -107,6 +147,24 @@ kernel -- -p "$H"
 expect_status 0 "-p against the kernel"
 check "-p creates nothing" sh -c "! grep -q create_module '$T/k/log'"
 
+# A relocation insmod itself does not apply, on a 2.4 object: the 2.4 kernel
+# never relocates, so the message must not blame it.
+python3 - "$H" "$T/badrel24.o" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+shoff, = struct.unpack_from("<Q", b, 0x28); shnum, = struct.unpack_from("<H", b, 0x3c)
+for i in range(shnum):
+    sh = shoff + i * 64
+    if struct.unpack_from("<I", b, sh + 4)[0] == 4:	# SHT_RELA: first entry's type -> 99
+        off, = struct.unpack_from("<Q", b, sh + 0x18)
+        struct.pack_into("<I", b, off + 8, 99)
+        break
+open(sys.argv[2], "wb").write(b)
+PY
+kernel -- -n "$T/badrel24.o"
+expect_status 1 "2.4 object with an unknown relocation type is refused"
+expect_err "unknown relocation type 99 (insmod applies only" "... in insmod's name (insmod relocates a 2.4 module)"
+expect_no_err_match "the kernel" "... without blaming the kernel"
 # No get_module_symbol to take a prefix from: an SMP kernel's uname says smp_.
 kernel FAKE24_SMP=1 -- -n "$M/versioned24smp.o"
 expect_status 0 "smp_ module, unversioned SMP kernel: prefix from uname"

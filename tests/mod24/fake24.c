@@ -12,7 +12,8 @@
  *                   makes uname's version "#1 SMP ..."
  *   FAKE24_MACHINE  uname's machine (default x86_64)
  *   FAKE24_BASE     create_module's answer (default 0xd0800000)
- *   FAKE24_CREATE_ERRNO, FAKE24_INIT_ERRNO   make those calls fail
+ *   FAKE24_CREATE_ERRNO, FAKE24_INIT_ERRNO   make those calls fail (any
+ *                   errno: 17 is EEXIST, another insmod winning the race)
  *
  * syscall(2) is intercepted for query_module, create_module, init_module
  * and delete_module; every other call goes to the real one. */

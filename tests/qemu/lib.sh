@@ -79,6 +79,21 @@ change_vermagic() {
 	' "$1" "$2" "$KREL" "$3"
 }
 
+# change_vermagic_flags IN OUT: a byte-for-byte copy of IN whose vermagic
+# has the same release but another flag part ("preempt" becomes "PREEMPT"):
+# what the kernel refuses even for a module with symbol versions.
+change_vermagic_flags() {
+	perl -e '
+		my ($in, $out, $rel) = @ARGV;
+		open(my $f, "<", $in) or die "$in: $!\n"; binmode $f;
+		local $/; my $d = <$f>; close $f;
+		my $n = ($d =~ s/(vermagic=\Q$rel\E [^\0]*?)preempt/$1PREEMPT/g);
+		$n == 1 or die "$in: $n vermagic strings with preempt\n";
+		open(my $o, ">", $out) or die "$out: $!\n"; binmode $o;
+		print $o $d; close $o or die "$out: $!\n";
+	' "$1" "$2" "$KREL"
+}
+
 # kcore_read_tool: builds (once, into the cache) the static helper
 # tests/qemu/kcore-read.c and prints its path.
 kcore_read_tool() {

@@ -216,8 +216,8 @@ static void test_failures(void)
 	int r;
 	char root2[PATH_MAX];
 
-	/* No kallsyms to copy: one warning, the modules file still written,
-	 * no temporary file left. */
+	/* No kallsyms to copy: one warning, and neither file (a .modules
+	 * without its .ksyms is no snapshot), no temporary file left. */
 	mkdir(at("nosrc"), 0755);
 	mkdir(at("proc2"), 0755);
 	mkdir(at("proc2/proc"), 0755);
@@ -229,9 +229,29 @@ static void test_failures(void)
 	CHECK(count_lines(logged) == 1 && strstr(logged, "warning: ") &&
 	      strstr(logged, "/proc/kallsyms"),
 	      "missing /proc/kallsyms: one warning naming it");
-	CHECK(!exists("nosrc/" STAMP ".ksyms") &&
-	      same("nosrc/" STAMP ".modules", modules) && entries("nosrc") == 1,
-	      "missing /proc/kallsyms: the modules file alone, no temporary");
+	CHECK(entries("nosrc") == 0,
+	      "missing /proc/kallsyms: neither file written (both or neither), no temporary");
+
+	/* The same with /proc/modules missing: no .ksyms alone either. */
+	mkdir(at("nomod"), 0755);
+	mkdir(at("proc3"), 0755);
+	mkdir(at("proc3/proc"), 0755);
+	put("proc3/proc/kallsyms", "ffffffff81000000 T _text\n");
+	snprintf(root2, sizeof root2, "%s/proc3", top);
+	r = take("nomod", root2, &logged);
+	CHECK(r == -ENOENT && count_lines(logged) == 1 && strstr(logged, "/proc/modules"),
+	      "missing /proc/modules: an error, one warning naming it");
+	CHECK(entries("nomod") == 0,
+	      "missing /proc/modules: no .ksyms without its .modules, no temporary");
+
+	/* The second rename fails (a directory has its name): the first
+	 * file, already in place, is taken back. */
+	mkdir(at("half"), 0755);
+	mkdir(at("half/" STAMP ".modules"), 0755);
+	r = take("half", proc_root, &logged);
+	CHECK(r < 0 && count_lines(logged) == 1, "second rename fails: an error, one warning");
+	CHECK(!exists("half/" STAMP ".ksyms") && entries("half") == 1,
+	      "second rename fails: the .ksyms is removed again, no temporary");
 
 	/* A directory where the snapshot goes: the rename fails, the
 	 * temporary file is removed, one warning. */
@@ -243,6 +263,36 @@ static void test_failures(void)
 	CHECK(count_lines(logged) == 1 && strstr(logged, "rename"),
 	      "blocked names: one warning for both files");
 	CHECK(entries("blocked") == 2, "blocked names: no temporary file left");
+}
+
+/* The manual asks for a directory owned by root with mode 755 or 700:
+ * one that others can write to (or own) is warned about and not used. */
+static void test_unsafe_directory(void)
+{
+	const char *logged;
+	int r;
+
+	mkdir(at("open"), 0755);
+	chmod(at("open"), 0777);
+	r = take("open", proc_root, &logged);
+	CHECK(r == -EPERM && count_lines(logged) == 1 && strstr(logged, "warning: ") &&
+	      strstr(logged, "writable"), "world-writable directory: one warning, an error");
+	CHECK(entries("open") == 0, "world-writable directory: nothing written");
+
+	mkdir(at("group"), 0775);
+	chmod(at("group"), 0775);
+	r = take("group", proc_root, &logged);
+	CHECK(r == -EPERM && entries("group") == 0, "group-writable directory: not used");
+
+	mkdir(at("users"), 0755);
+	if (geteuid() != 0 || chown(at("users"), 1000, 1000) != 0) {
+		printf("SKIP: a directory owned by another user (needs root)\n");
+		return;
+	}
+	r = take("users", proc_root, &logged);
+	CHECK(r == -EPERM && count_lines(logged) == 1 && strstr(logged, "owned"),
+	      "directory owned by uid 1000: one warning, an error");
+	CHECK(entries("users") == 0, "directory owned by uid 1000: nothing written");
 }
 
 static void test_now(void)
@@ -302,6 +352,7 @@ int main(void)
 	test_directory_is_link();
 	test_missing_directory();
 	test_failures();
+	test_unsafe_directory();
 	test_now();
 
 	free(big);

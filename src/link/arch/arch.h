@@ -152,6 +152,9 @@ int link_apply_section_in_order(struct linker *lk, size_t relsec);
 int link_check_room(struct linker *lk, const struct reloc_site *site, unsigned width);
 /* Logs "FILE: relocation TYPE at SECTION+0xOFF against SYMBOL: MESSAGE"
  * and returns -ENOEXEC. */
+/* Who refuses a relocation: "the kernel" for a 2.6+ module, "insmod" for a
+ * 2.4 object, which insmod relocates itself. */
+const char *link_judge(const struct linker *lk);
 int link_reloc_error(struct linker *lk, const struct reloc_site *site,
 		     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The module's file name, for messages. */

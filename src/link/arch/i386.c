@@ -37,7 +37,8 @@ static int i386_apply_one(struct linker *lk, const struct reloc_site *site)
 
 	if (site->type != R_386_32 && site->type != R_386_PC32 && site->type != R_386_PLT32)
 		return link_reloc_error(lk, site, "unknown relocation type %" PRIu32
-					" (the kernel accepts only 32, PC32 and PLT32)", site->type);
+					" (%s applies only 32, PC32 and PLT32)", site->type,
+					link_judge(lk));
 	r = link_check_room(lk, site, 4);
 	if (r)
 		return r;

@@ -67,14 +67,15 @@ static int x86_64_apply_one(struct linker *lk, const struct reloc_site *site)
 		break;
 	default:
 		return link_reloc_error(lk, site, "unknown relocation type %" PRIu32
-					" (the kernel accepts only 64, 32, 32S, PC32, PLT32 and PC64)", site->type);
+					" (%s applies only 64, 32, 32S, PC32, PLT32 and PC64)", site->type,
+					link_judge(lk));
 	}
 	r = link_check_room(lk, site, size);
 	if (r)
 		return r;
 	if (!all_zero(site->loc, size))
 		return link_reloc_error(lk, site, "the field is not zero before relocation (value 0x%" PRIx64
-					"); the kernel refuses this", val);
+					"); %s refuses this", val, link_judge(lk));
 	if (site->type == R_X86_64_32 && val != (uint32_t)val)
 		return link_reloc_error(lk, site, "value 0x%" PRIx64 " does not zero-extend from 32 bits"
 					" (module likely not compiled with -mcmodel=kernel)", val);
