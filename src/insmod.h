@@ -18,7 +18,8 @@ struct insmod_ctx {
 	const struct insmod_opts *opts;
 	char release[65];		/* uname -r, or --kernel-release */
 	char machine[65];		/* uname -m */
-	const char *root;		/* prefix for /sys, /proc, /lib/modules: "" or $INSMOD_ROOT (tests) */
+	const char *root;		/* prefix for /sys, /proc, /lib/modules: always "" in the
+				 * command; unit tests give their own */
 
 	const char *module;		/* the module argument: opts->module, or one of --batch's */
 	const struct link_kernel *kernel;	/* --batch: the kernel, read once for all */

@@ -74,6 +74,31 @@ long read_line_bounded(FILE *f, char **buf, size_t *cap, size_t *total)
 	return (long)len;
 }
 
+static const char *const module_exts[] = {
+	".ko.zst", ".ko.xz", ".ko.gz", ".ko", ".o.gz", ".o",
+};
+
+/* The module name a modules.dep file name stands for: its base name
+ * without a known extension. */
+void module_base_name(const char *path, size_t len, const char **base,
+			size_t *blen)
+{
+	size_t i, b = len;
+
+	while (b > 0 && path[b - 1] != '/')
+		b--;
+	*base = path + b;
+	*blen = len - b;
+	for (i = 0; i < ARRAY_SIZE(module_exts); i++) {
+		size_t e = strlen(module_exts[i]);
+
+		if (*blen > e && memcmp(*base + *blen - e, module_exts[i], e) == 0) {
+			*blen -= e;
+			return;
+		}
+	}
+}
+
 unsigned log2_floor(uint64_t a)
 {
 	unsigned n = 0;

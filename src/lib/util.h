@@ -34,6 +34,10 @@ const char *module_name_problem(const char *name);
 #define TEXT_MAX_TOTAL (64u << 20)
 long read_line_bounded(FILE *f, char **buf, size_t *cap, size_t *total);
 
+/* The module name a path stands for (a modules.dep entry, a file name):
+ * path[0..len)'s last component without a known module extension. */
+void module_base_name(const char *path, size_t len, const char **base, size_t *blen);
+
 /* floor(log2(a)), 0 for a <= 1: an alignment as the map's 2**N. */
 unsigned log2_floor(uint64_t a);
 

@@ -43,31 +43,6 @@ static char *join_path(const char *a, const char *b, size_t blen)
 	return strbuf_steal(&sb);
 }
 
-static const char *const module_exts[] = {
-	".ko.zst", ".ko.xz", ".ko.gz", ".ko", ".o.gz", ".o",
-};
-
-/* The module name a modules.dep file name stands for: its base name
- * without a known extension. */
-static void module_base(const char *path, size_t len, const char **base,
-			size_t *blen)
-{
-	size_t i, b = len;
-
-	while (b > 0 && path[b - 1] != '/')
-		b--;
-	*base = path + b;
-	*blen = len - b;
-	for (i = 0; i < ARRAY_SIZE(module_exts); i++) {
-		size_t e = strlen(module_exts[i]);
-
-		if (*blen > e && memcmp(*base + *blen - e, module_exts[i], e) == 0) {
-			*blen -= e;
-			return;
-		}
-	}
-}
-
 static void find_paths(const char *moddir, struct symbol_provider *v, size_t n)
 {
 	char *file = join_path(moddir, "modules.dep", 11), *line = NULL;
@@ -92,7 +67,7 @@ static void find_paths(const char *moddir, struct symbol_provider *v, size_t n)
 		if (!colon || colon == line)
 			continue;
 		klen = (size_t)(colon - line);
-		module_base(line, klen, &base, &blen);
+		module_base_name(line, klen, &base, &blen);
 		for (i = 0; i < n; i++) {
 			if (!v[i].module || v[i].path ||
 			    !module_name_eq(base, blen, v[i].module))

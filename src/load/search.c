@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "log.h"
+#include "suggest.h"
 #include "util.h"
 #include "strbuf.h"
 
@@ -784,6 +785,19 @@ static int look_in_dir(struct search_ctx *ctx, struct search_dir *d,
 	return 0;
 }
 
+/* A typo: the nearest names in the searched directories' modules.dep. */
+static void suggest_in(const struct dir_list *l, const char *arg)
+{
+	const char **dirs = malloc((l->n ? l->n : 1) * sizeof(*dirs));
+
+	if (!dirs)
+		return;
+	for (size_t j = 0; j < l->n; j++)
+		dirs[j] = l->v[j].path;
+	suggest_module_names(dirs, l->n, arg);
+	free(dirs);
+}
+
 /* ---- the entry point ---- */
 
 int module_search(const char *arg, const char *release, const char *root,
@@ -825,6 +839,7 @@ int module_search(const char *arg, const char *release, const char *root,
 
 	if (r == 0) {
 		log_error("%s: no module by that name found", arg);
+		suggest_in(&ctx.dirs, arg);
 		if (ctx.dirs.n == 0)
 			log_verbose("no directories to search");
 		for (size_t j = 0; j < ctx.dirs.n; j++)

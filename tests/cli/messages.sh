@@ -74,4 +74,15 @@ if [ "$(id -u)" -eq 0 ] && command -v unshare > /dev/null; then
 else
 	echo "SKIP: -p's providers need root and unshare(1) (a /lib/modules of the test's own)"
 fi
+
+# A typo in a bare name: the nearest names of modules.dep are suggested.
+mkdir -p tree/6.1.0-t
+printf 'kernel/drivers/net/dummy.ko:\nkernel/fs/xfs/xfs.ko.xz: kernel/lib/libcrc32c.ko\nkernel/drivers/usb/storage/usb-storage.ko:\n' \
+	> tree/6.1.0-t/modules.dep
+MODPATH=$work/tree/6.1.0-t "$insmod" -p $syms dumy > out 2> err
+check "a typo (dumy): 'did you mean dummy?'" grep -qx "insmod: did you mean dummy?" err
+MODPATH=$work/tree/6.1.0-t "$insmod" -p $syms usb_storag > out 2> err
+check "'-' and '_' alike (usb_storag): 'did you mean usb-storage?'" grep -qx "insmod: did you mean usb-storage?" err
+MODPATH=$work/tree/6.1.0-t "$insmod" -p $syms zzzzzz > out 2> err
+check "nothing near: no suggestion" sh -c '! grep -q "did you mean" err'
 exit 0
