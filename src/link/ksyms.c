@@ -593,28 +593,36 @@ static int parse_symvers_line(struct ksym_table *t, struct cursor *c)
 }
 
 /* Recognises a format from the first line that is not empty. */
-#define PLACEHOLDER_MAX 4096
+/* A line of plain text that starts with a letter and is short: a
+ * sentence, not a symbol table's line nor binary data. */
+static bool is_sentence(const char *s, size_t len)
+{
+	if (len == 0 || len > 200 || !((*s >= 'A' && *s <= 'Z') || (*s >= 'a' && *s <= 'z')))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if ((s[i] < 0x20 || s[i] > 0x7e) && s[i] != '\t' && s[i] != '\r')
+			return false;
+	return true;
+}
+
 static enum ksym_format detect(const char *p, size_t size)
 {
 	struct cursor c = { p, p + size };
-	const char *f[3];
-	size_t n[3], nf = 0;
+	const char *f[3], *first, *nl, *eol;
+	size_t n[3], nf = 0, tabs = 0;
 	uint64_t v;
 
 	while (c.p < c.end && (*c.p == '\n' || is_blank(*c.p)))
 		c.p++;
 	if (c.p >= c.end)
 		return KSYMS_EMPTY;
-	{
-		const char *nl = memchr(c.p, '\n', (size_t)(c.end - c.p));
-		const char *eol = nl ? nl : c.end;
-		size_t tabs = 0;
-
-		for (const char *q = c.p; q < eol; q++)
-			tabs += *q == '\t';
-		if (tabs >= 3 && eol - c.p > 2 && c.p[0] == '0' && c.p[1] == 'x')
-			return KSYMS_SYMVERS;
-	}
+	first = c.p;
+	nl = memchr(c.p, '\n', (size_t)(c.end - c.p));
+	eol = nl ? nl : c.end;
+	for (const char *q = c.p; q < eol; q++)
+		tabs += *q == '\t';
+	if (tabs >= 3 && eol - c.p > 2 && c.p[0] == '0' && c.p[1] == 'x')
+		return KSYMS_SYMVERS;
 	while (nf < 3 && next_field(&c, &f[nf], &n[nf]))
 		nf++;
 	if (nf >= 2 && parse_hex(f[0], n[0], &v)) {
@@ -623,10 +631,12 @@ static enum ksym_format detect(const char *p, size_t size)
 		return KSYMS_OLD_KSYMS;
 	}
 	/* Debian ships System.map as one line of text ("The real System.map
-	 * is in the linux-image-<version>-dbg package"): a short text file
-	 * that starts with no address holds no symbols, and is said so, not
-	 * refused, so that the files given beside it still serve. */
-	if (size <= PLACEHOLDER_MAX && !memchr(p, '\0', size))
+	 * is in the linux-image-<version>-dbg package"): a file whose first
+	 * line is a short sentence holds no symbols, and is said so, not
+	 * refused, so that the files given beside it still serve.  Decided
+	 * on the first line alone, which a file read whole and one read in
+	 * pieces both see whole. */
+	if (is_sentence(first, (size_t)(eol - first)))
 		return KSYMS_PLACEHOLDER;
 	return KSYMS_UNKNOWN;
 }
