@@ -73,7 +73,7 @@ step() {	# step TITLE LOG COMMAND: run, keep the log, print its tail
 # ---- a minimal Debian 12 --------------------------------------------------
 # A root left by an interrupted run may still have /proc, /sys and /dev
 # bound into it: unmount them first, and never delete across a mount.
-mounts_under_root() { awk -v r="$root/" 'index($2, r) == 1 { print $2 }' /proc/self/mounts; }
+mounts_under_root() { awk -v r="$root" '$2 == r || index($2, r "/") == 1 { print $2 }' /proc/self/mounts; }
 for m in $(mounts_under_root | sort -r); do
 	umount -l "$m" 2> /dev/null
 done
@@ -90,6 +90,10 @@ elif [ -f /etc/apt/sources.list ]; then
 	cp /etc/apt/sources.list "$root/etc/apt/sources.list"
 fi
 cp /etc/resolv.conf "$root/etc/resolv.conf" 2> /dev/null
+# The root a mount point of its own, as a machine's / is: tests that take
+# a mount namespace (unshare -m) cannot in a plain chroot.
+mount --bind "$root" "$root" || die "cannot bind $root onto itself"
+mounted="$root"
 bind /proc
 bind /sys
 bind /dev

@@ -34,7 +34,7 @@ check "a missing nosuch.ko: says that a name with an extension is a path, not se
 
 # -s where no syslog daemon listens: the messages still reach stderr.  In a
 # mount namespace with a /dev of the test's own, which has no /dev/log.
-if [ "$(id -u)" -eq 0 ] && command -v unshare > /dev/null; then
+if private_mounts; then
 	mkdir fakedev && mknod fakedev/null c 1 3
 	unshare -m sh -c 'mount --bind "$1/fakedev" /dev && "$2" -s -n nosuch-module > out 2> err; echo $? > status' \
 		sh "$work" "$insmod"
@@ -42,7 +42,7 @@ if [ "$(id -u)" -eq 0 ] && command -v unshare > /dev/null; then
 		sh -c 'grep -qx 1 status && grep -q "nosuch-module: no module by that name found" err'
 	check "... after a warning that says why" grep -q "no syslog daemon listens on /dev/log" err
 else
-	echo "SKIP: -s without a syslog daemon needs root and unshare(1) (a private /dev)"
+	echo "SKIP: -s without a syslog daemon needs a mount namespace of its own (root, unshare, / a mount point)"
 fi
 
 # -p's unresolved symbols, grouped by the module that provides them, as a
@@ -53,7 +53,7 @@ module needy GPL '	call printk@PLT
 	call prov_b@PLT
 	call other_c@PLT
 	call nowhere_d@PLT'
-if [ "$(id -u)" -eq 0 ] && command -v unshare > /dev/null; then
+if private_mounts; then
 	m=mods/6.1.0-t
 	mkdir -p $m/kernel/drivers
 	printf 'alias symbol:prov_a provmod\nalias symbol:prov_b provmod\nalias symbol:other_c othermod\n' > $m/modules.symbols
@@ -72,7 +72,7 @@ if [ "$(id -u)" -eq 0 ] && command -v unshare > /dev/null; then
 	run -p -q $syms needy.ko
 	check "-q hides them all, the status still tells" sh -c 'grep -qx 1 status && [ ! -s err ]'
 else
-	echo "SKIP: -p's providers need root and unshare(1) (a /lib/modules of the test's own)"
+	echo "SKIP: -p's providers need a mount namespace of their own (root, unshare, / a mount point)"
 fi
 
 # A typo in a bare name: the nearest names of modules.dep are suggested.
