@@ -15,17 +15,12 @@
  * files.  For each wanted name, both tables must say the same: flags,
  * address, CRC, owner and namespace.
  *
- * The binary is linked with a copy of ksyms.o whose mmap(), munmap() and
- * madvise() calls go to fuzz_mmap(), fuzz_munmap() and fuzz_madvise() here
- * (fuzz.mk): a mapping of the fuzzed file becomes an exact-size heap copy,
- * so that the sanitizer sees a parser reading one byte past the end of the
- * file (in a real mapping that byte is the page's zero padding, and
- * silent), and pages given back with MADV_DONTNEED are poisoned, so that
- * a string still pointing into them is caught when read. */
+ * ksyms.c reads a regular file into a heap buffer of exactly its size (it
+ * maps nothing), so the sanitizer sees a parser reading one byte past the
+ * end of a file. */
 #include "fuzz-common.h"
 
 #include <fcntl.h>
-#include <sanitizer/asan_interface.h>
 #include <stdbool.h>
 
 #include "ksyms.h"
@@ -33,70 +28,8 @@
 #define SPLIT "\n--8<--\n"
 #define MAX_TOKENS 16
 
-void *fuzz_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off);
-int fuzz_munmap(void *addr, size_t len);
-int fuzz_madvise(void *addr, size_t len, int advice);
-
 static int memfds[2];
 static char paths[2][64];
-static void *copies[4];
-static size_t copy_len[4];
-
-void *fuzz_mmap(void *addr, size_t len, int prot, int flags, int fd, off_t off)
-{
-	for (int i = 0; i < 2; i++) {
-		char *p;
-
-		if (fd != memfds[i] || addr || off || (prot & PROT_WRITE))
-			continue;
-		p = malloc(len ? len : 1);
-		FUZZ_ASSERT(p);
-		FUZZ_ASSERT(pread(fd, p, len, 0) == (ssize_t)len);
-		for (int k = 0; k < 4; k++) {
-			if (!copies[k]) {
-				copies[k] = p;
-				copy_len[k] = len;
-				return p;
-			}
-		}
-		FUZZ_ASSERT(!"more than four mappings");
-	}
-	return mmap(addr, len, prot, flags, fd, off);
-}
-
-int fuzz_munmap(void *addr, size_t len)
-{
-	for (int k = 0; k < 4; k++) {
-		if (copies[k] && copies[k] == addr) {
-			ASAN_UNPOISON_MEMORY_REGION(addr, len);
-			free(addr);
-			copies[k] = NULL;
-			return 0;
-		}
-	}
-	return munmap(addr, len);
-}
-
-/* The pages of a real mapping would be fetched again from the file; a
- * copy's are poisoned instead: nothing may read them after this. */
-int fuzz_madvise(void *addr, size_t len, int advice)
-{
-	for (int k = 0; k < 4; k++) {
-		uintptr_t lo = (uintptr_t)copies[k], hi = lo + copy_len[k];
-		uintptr_t from = (uintptr_t)addr, to = from + len;
-
-		if (!copies[k] || to <= lo || from >= hi)
-			continue;
-		/* the page rounding of ksyms.c is relative to real addresses:
-		 * keep to the copy */
-		FUZZ_ASSERT(advice == MADV_DONTNEED);
-		from = from < lo ? lo : from;
-		to = to > hi ? hi : to;
-		ASAN_POISON_MEMORY_REGION((void *)from, to - from);
-		return 0;
-	}
-	return madvise(addr, len, advice);
-}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -315,7 +248,5 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_ASSERT(!some.files[i].map);
 	ksyms_release(&all);
 	ksyms_release(&some);
-	for (int k = 0; k < 4; k++)
-		FUZZ_ASSERT(!copies[k]);
 	return 0;
 }

@@ -31,9 +31,8 @@ FUZZ_BINS     := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz-%)
 
 # Sandboxed copies of one library object, for the target of the same
 # name: calls to the named functions go to the target's own fuzz_NAME
-# instead (see the comments at the top of fuzz-search.c and fuzz-ksyms.c).
+# instead (see the comment at the top of fuzz-search.c).
 FUZZ_REDIRECT_search := opendir glob
-FUZZ_REDIRECT_ksyms  := mmap munmap madvise
 FUZZ_SANDBOXED       := $(foreach t,$(FUZZ_NAMES),$(if $(FUZZ_REDIRECT_$(t)),$(t)))
 OBJCOPY              ?= objcopy
 

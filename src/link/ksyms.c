@@ -8,6 +8,7 @@
  * at a time, the few strings kept copied out before a piece is reused. */
 #include "ksyms.h"
 #include "log.h"
+#include "readall.h"
 
 #include <endian.h>
 #include <errno.h>
@@ -15,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -266,34 +266,37 @@ const struct ksym *ksyms_lookup(const struct ksym_table *t, const char *name)
 #define KSYMS_MAX_BYTES (256u << 20)
 #define KSYMS_MAX_LINE (64u << 10)
 
-/* Maps a regular file that is not empty; -ENODEV for anything else. */
-static int map_file(int fd, struct ksym_file *f)
+/* A regular file's size, when it is one and not empty; -ENODEV for
+ * anything else (/proc files have no size, a pipe none to tell). */
+static int regular_size(int fd, size_t *size)
 {
 	struct stat st;
-	void *p;
 
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0)
 		return -ENODEV;
 	if ((uint64_t)st.st_size > KSYMS_MAX_BYTES)
 		return -EFBIG;
-	p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-	if (p == MAP_FAILED)
-		return -errno;
-	f->map = p;
-	f->size = (size_t)st.st_size;
-	f->mapped = true;
+	*size = (size_t)st.st_size;
 	return 0;
 }
 
-/* Maps a regular file; reads anything else (/proc files have no size). */
+/* A regular file is read at its size in one go (readall.h: not mapped, so
+ * that a file truncated meanwhile is an error, not SIGBUS); anything else
+ * into a buffer that grows up to the limit. */
 static int read_whole(int fd, struct ksym_file *f)
 {
 	size_t cap = 0, len = 0;
 	char *buf = NULL;
-	int r = map_file(fd, f);
+	uint8_t *whole;
+	int r = regular_size(fd, &len);
 
+	if (r == 0 && (r = read_regular_whole(fd, len, &whole)) == 0) {
+		f->map = whole;
+		f->size = len;
+	}
 	if (r != -ENODEV)
 		return r;
+	len = 0;
 	for (;;) {
 		ssize_t got;
 
@@ -325,7 +328,6 @@ static int read_whole(int fd, struct ksym_file *f)
 	}
 	f->map = buf;
 	f->size = len;
-	f->mapped = false;
 	return 0;
 }
 
@@ -788,41 +790,6 @@ static int parse_piece(struct ksym_table *t, struct ksym_file *f, const char *p,
 	return r ? r : keep_strings(t, p, p + n);
 }
 
-/* A mapped file, ksyms_piece_size at a time (more for a longer line): the
- * pages of each piece are given back once it is parsed, so they never add
- * up in memory, and reading costs what mapping costs (read() into a
- * buffer copied every byte once more: a sixth of a small module's link). */
-static int parse_mapped_in_pieces(struct ksym_table *t, struct ksym_file *f)
-{
-	const uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-	const size_t piece = ksyms_piece_size ? ksyms_piece_size : 1;
-	const char *base = f->map;
-	size_t at = 0;
-	int r = 0;
-
-	f->format = KSYMS_EMPTY;
-	while (!r && at < f->size) {
-		size_t want = piece, n;
-		uintptr_t from, to;
-
-		do {	/* a line longer than the piece takes a longer piece */
-			n = f->size - at <= want ? f->size - at : whole_lines(base + at, want);
-			want = want > (SIZE_MAX >> 1) ? SIZE_MAX : want * 2;
-		} while (n == 0);
-		r = parse_piece(t, f, base + at, n);
-		/* whole pages only: the next piece may start on this one's last */
-		from = (uintptr_t)(base + at) & ~(page - 1);
-		to = (uintptr_t)(base + at + n) & ~(page - 1);
-		if (to > from)
-			madvise((void *)from, to - from, MADV_DONTNEED);
-		at += n;
-	}
-	munmap(f->map, f->size);	/* what is kept has been copied */
-	f->map = NULL;
-	f->size = 0;
-	return r;
-}
-
 /* Fills buf[*len, cap) from fd, or up to the end of the file. */
 static int fill(int fd, char *buf, size_t cap, size_t *len, bool *eof)
 {
@@ -842,9 +809,9 @@ static int fill(int fd, char *buf, size_t cap, size_t *len, bool *eof)
 	return 0;
 }
 
-/* A file that cannot be mapped (/proc/kallsyms), read into a buffer of
- * ksyms_piece_size (more for a longer line) a piece at a time. */
-static int read_in_pieces(struct ksym_table *t, struct ksym_file *f, int fd)
+/* A file read into a buffer of ksyms_piece_size (more for a longer line)
+ * a piece at a time; *TOTAL is how many bytes it turned out to have. */
+static int read_in_pieces(struct ksym_table *t, struct ksym_file *f, int fd, size_t *total_out)
 {
 	size_t cap = ksyms_piece_size ? ksyms_piece_size : 1, len = 0, total = 0;
 	char *buf = malloc(cap);
@@ -884,23 +851,30 @@ static int read_in_pieces(struct ksym_table *t, struct ksym_file *f, int fd)
 		len -= upto;
 	}
 	free(buf);
+	*total_out = total;
 	return r;
 }
 
-/* A filtered table's file, piece by piece: never in memory whole. */
+/* A filtered table's file, piece by piece: never in memory whole.  (Read,
+ * not mapped: see read_whole.)  A regular file must end where its size
+ * said, or it changed while it was read. */
 static int read_filtered(struct ksym_table *t, struct ksym_file *f, int fd)
 {
-	int r = map_file(fd, f);
+	size_t size = 0, total = 0;
+	int r = regular_size(fd, &size);
 
-	if (r == 0)
-		return parse_mapped_in_pieces(t, f);
-	return r == -ENODEV ? read_in_pieces(t, f, fd) : r;
+	if (r && r != -ENODEV)
+		return r;
+	r = read_in_pieces(t, f, fd, &total);
+	if (!r && size && total != size)
+		r = -ESTALE;
+	return r;
 }
 
 /* ---- Loading a file ------------------------------------------------------ */
 
-/* A whole table keeps pointers into its files: they are read (or mapped)
- * whole and stay until ksyms_release(). */
+/* A whole table keeps pointers into its files: they are read whole and
+ * stay until ksyms_release(). */
 static int read_whole_file(struct ksym_table *t, struct ksym_file *f, int fd)
 {
 	int r = read_whole(fd, f);
@@ -939,6 +913,8 @@ int ksyms_load_file(struct ksym_table *t, const char *path)
 		log_error("%s: out of memory reading kernel symbols", path);
 	else if (r == -EFBIG)
 		log_error("%s: larger than %u MiB: not a kernel symbol table", path, KSYMS_MAX_BYTES >> 20);
+	else if (r == -ESTALE)
+		log_error("%s: the file changed size while it was read; not used", path);
 	else if (r == -E2BIG)
 		log_error("%s: a line longer than %u KiB: not a kernel symbol table", path, KSYMS_MAX_LINE >> 10);
 	else if (r < 0 && r != -EINVAL)
@@ -1014,10 +990,7 @@ void ksyms_finish(struct ksym_table *t)
 void ksyms_release(struct ksym_table *t)
 {
 	for (size_t i = 0; i < t->nfiles; i++) {
-		if (t->files[i].map && t->files[i].mapped)
-			munmap(t->files[i].map, t->files[i].size);
-		else
-			free(t->files[i].map);
+		free(t->files[i].map);
 	}
 	free(t->files);
 	free(t->syms);

@@ -3,8 +3,9 @@
  * Module.symvers, each recognised by its content and merged by name into
  * one hash table.
  *
- * A whole table's names point into its files, mapped (or read) whole and
- * kept until ksyms_release().  A table filtered to the names a module
+ * A whole table's names point into its files, read whole (never mapped:
+ * a file truncated under a mapping would be SIGBUS) and kept until
+ * ksyms_release().  A table filtered to the names a module
  * wants (ksyms_want, ksyms_filter) reads its files piece by piece and
  * copies the few strings it keeps: its memory does not grow with the
  * files (Debian's kallsyms and Module.symvers are 3.4 MB; a running
@@ -47,9 +48,8 @@ enum ksym_format {
 
 struct ksym_file {
 	const char *path;
-	void *map;
+	void *map;			/* the file's bytes (malloc), for a whole table */
 	size_t size;
-	bool mapped;			/* munmap, else free */
 	enum ksym_format format;
 };
 

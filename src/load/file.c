@@ -4,6 +4,7 @@
 #include "file.h"
 #include "dlib.h"
 #include "log.h"
+#include "readall.h"
 #include "util.h"
 
 #include <errno.h>
@@ -324,15 +325,13 @@ int decompress(enum compression c, const char *path, const uint8_t *data,
 	return 0;
 }
 
-/* The file's bytes, read once into memory: what is checked is what is
- * linked and loaded, whatever happens to the file meanwhile.  (A mapping
- * would show later writes to the file, and a file truncated under it
- * would kill insmod with SIGBUS.)  A file that changes size while it is
- * read is refused. */
+/* The file's bytes, read once into memory (readall.h): what is checked is
+ * what is linked and loaded, whatever happens to the file meanwhile.  A
+ * file that changes size while it is read is refused. */
 static int read_file(struct module_file *f)
 {
-	uint8_t *buf, extra;
-	size_t got = 0;
+	uint8_t *buf;
+	int r;
 
 	if (f->st.st_size == 0) {
 		log_error("%s: file is empty", f->path);
@@ -343,26 +342,16 @@ static int read_file(struct module_file *f)
 		return -EFBIG;
 	}
 	f->map_size = (size_t)f->st.st_size;
-	buf = malloc(f->map_size);
-	if (!buf) {
+	r = read_regular_whole(f->fd, f->map_size, &buf);
+	if (r == -ENOMEM)
 		log_error("%s: out of memory reading %zu bytes", f->path, f->map_size);
-		return -ENOMEM;
-	}
-	while (got < f->map_size) {
-		ssize_t n = pread(f->fd, buf + got, f->map_size - got, (off_t)got);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	if (got != f->map_size || pread(f->fd, &extra, 1, (off_t)got) != 0) {
-		int e = got == f->map_size || errno == 0 ? EAGAIN : errno;
-
+	else if (r == -ESTALE)
 		log_error("%s: the file changed size while it was read; not used", f->path);
-		free(buf);
-		return e == EAGAIN ? -EAGAIN : -e;
+	else if (r)
+		log_error("%s: cannot read module: %s", f->path, strerror(-r));
+	if (r) {
+		f->map_size = 0;
+		return r;
 	}
 	f->map = buf;
 	return 0;
