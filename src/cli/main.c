@@ -365,14 +365,21 @@ static int run_batch(const struct insmod_opts *o)
  * if even that fails, nothing can be trusted and nothing is done. */
 static bool open_standard_fds(void)
 {
+	static const char *const names[] = { "input", "output", "error" };
+
 	for (int fd = 0; fd <= 2; fd++) {
 		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
 			continue;
 		int null = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+		int e = errno;
 
 		if (null != fd) {
 			if (null >= 0)
 				close(null);
+			/* reaches stderr only if it is open; then it is not a blob */
+			fprintf(stderr, "insmod: standard %s is closed and /dev/null cannot be opened "
+				"in its place (%s); nothing done\n", names[fd],
+				null >= 0 ? "another descriptor was given" : strerror(e));
 			return false;
 		}
 	}

@@ -2,6 +2,7 @@
 #include "strbuf.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,9 +41,12 @@ const char *module_name_problem(const char *name)
 	if (!*name)
 		return "the name is empty";
 	if (strchr(name, '/'))
-		return "a module name has no '/'";
+		return "a name that becomes a file name cannot hold '/'";
 	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-		return "'.' and '..' are not module names";
+		return "'.' and '..' name directories, not modules or files";
+	/* room for what is added around it: ".NAME.blob.XXXXXX", "NAME.lock" */
+	if (strlen(name) > NAME_MAX - 16)
+		return "the name is too long to be a file name";
 	return NULL;
 }
 

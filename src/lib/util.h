@@ -20,8 +20,10 @@ bool read_first_line(const char *root, const char *path, char *buf, size_t size)
 /* Why NAME cannot be a module's name, or NULL if it can.  A module's name
  * becomes one component of a path (/sys/module/NAME, a --batch blob
  * DIR/NAME.blob, a lock file), wherever the name comes from (-o, the
- * module's own .modinfo, a 2.4 object's file name): so no '/', not empty,
- * not "." or "..". */
+ * module's own .modinfo, a 2.4 object's file name, a section name read
+ * under /sys/module/NAME/sections): so no '/', not empty, not "." or
+ * "..", and short enough for what is added around it.  The one check for
+ * all of them, so that none is forgotten or weaker than the others. */
 const char *module_name_problem(const char *name);
 
 /* getline() with limits, for text files that insmod reads whole

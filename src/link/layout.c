@@ -15,6 +15,7 @@
 #include "link-int.h"
 #include "ksyms.h"
 #include "log.h"
+#include "util.h"
 
 #include <dirent.h>
 #include <elf.h>
@@ -206,6 +207,26 @@ static uint64_t percpu_base(const struct linker *lk, const char *root, const cha
 	return base;
 }
 
+/* A section name that cannot be a file name in sysfs ("../../x", from
+ * the module) would make the address be read from some other file: none
+ * is read.  The kernel can have made no file of that name; like an
+ * unlisted section, an empty or .init one is at 0 (1), another is an
+ * error (-EINVAL).  0: the name is a file name. */
+static int unreadable_name(struct linker *lk, const char *root, const char *name, size_t i)
+{
+	const char *sec = lk->elf->sections[i].name, *why = module_name_problem(sec);
+
+	if (!why)
+		return 0;
+	if (lk->secs[i].size == 0 || lk->secs[i].init) {
+		lk->secs[i].addr = 0;
+		return 1;
+	}
+	log_error("%s: section '%s' cannot name a file under %s/sys/module/%s/sections: %s",
+		  lk->job->path, sec, root, name, why);
+	return -EINVAL;
+}
+
 /* After a real load every loaded section has a file under
  * /sys/module/NAME/sections/ (root only; others read zeros).  The image
  * keeps our offsets; only the run-time addresses change. */
@@ -224,6 +245,11 @@ int link_loaded_addresses(struct linker *lk, const char *root, const char *name)
 
 		if (!s->placed)
 			continue;
+		if ((r = unreadable_name(lk, root, name, i)) != 0) {
+			if (r < 0)
+				return r;
+			continue;
+		}
 		snprintf(path, sizeof(path), "%s/sys/module/%s/sections/%s", root, name, elf->sections[i].name);
 		r = read_address(path, &a);
 		if (r == -ENOENT && strcmp(elf->sections[i].name, ".data..percpu") == 0) {

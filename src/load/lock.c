@@ -8,6 +8,7 @@
  * locked, since that is what two loads conflict over. */
 #include "lock.h"
 #include "log.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -17,12 +18,6 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-bool lock_name_ok(const char *name)
-{
-	return name && *name && strcmp(name, ".") != 0 && strcmp(name, "..") != 0 &&
-	       !strchr(name, '/') && strlen(name) <= NAME_MAX - sizeof(".lock");
-}
 
 /* The lock directory, created if missing; -errno (said) when it is not a
  * root-owned directory that only root can write. */
@@ -55,8 +50,8 @@ int lock_module_name(const char *dir, const char *name, int *lock_fd)
 	int dfd, fd, e;
 
 	*lock_fd = -1;
-	if (!lock_name_ok(name)) {
-		log_error("-L: '%s' cannot name a lock file", name ? name : "");
+	if (module_name_problem(name)) {	/* the check for every name made a path */
+		log_error("-L: '%s' cannot name a lock file: %s", name, module_name_problem(name));
 		return -EINVAL;
 	}
 	snprintf(file, sizeof(file), "%s.lock", name);

@@ -7,9 +7,6 @@
 
 #define LOCK_DIR "/run/insmod"
 
-/* A name that can be a file name: not empty, ".", ".." or containing '/'. */
-bool lock_name_ok(const char *name);
-
 /* Takes an exclusive flock on DIR/NAME.lock (DIR created 0700 if missing),
  * waiting for another holder, and leaves the descriptor in *lock_fd (-1 if
  * none: closing it releases the lock).  When DIR cannot be used (not

@@ -32,9 +32,13 @@ for bad in '' . ..; do
 		sh -c '[ "$(cat status)" = 1 ] && [ -z "$(ls -A deep/a/b/blobs)" ] && grep -q "name" err'
 done
 run -n -o .. $syms evil.ko
-check "-o .. is refused before anything is read" sh -c '[ "$(cat status)" = 1 ] && grep -q "not module names" err'
+check "-o .. is refused before anything is read" sh -c '[ "$(cat status)" = 1 ] && grep -q "name directories" err'
 run -n -o '' $syms evil.ko
 check "-o '' says that the name is empty" sh -c '[ "$(cat status)" = 1 ] && grep -q "name is empty" err'
+named_module long "$(printf '%0250d' 0)"
+run --batch -n -O deep/a/b/blobs $syms long.ko
+check "--batch -O DIR: a module name too long for DIR/.NAME.blob.XXXXXX is refused, saying so" \
+	sh -c '[ "$(cat status)" = 1 ] && grep -q "too long to be a file name" err && [ -z "$(ls -A deep/a/b/blobs)" ]'
 
 # ---- closed standard descriptors ---------------------------------------
 # A Proprietary module without __versions: -n warns on stderr.

@@ -9,6 +9,7 @@
 #include "log.h"
 
 #include <elf.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -63,6 +64,55 @@ static void fake_sections(const struct elf_file *elf, bool zero)
 	}
 }
 
+/* The module with its .rodata renamed "../leak" (as long): a section
+ * name that would read ROOT/sys/module/NAME/leak as the address. */
+static bool write_renamed(const char *to)
+{
+	static char buf[1 << 16];
+	FILE *f = fopen(MODULE, "rb");
+	size_t n = f ? fread(buf, 1, sizeof(buf), f) : 0;
+	char *at = NULL;
+
+	if (f)
+		fclose(f);
+	for (size_t i = 0; n >= 9 && i + 9 <= n && !at; i++)
+		if (memcmp(buf + i, "\0.rodata\0", 9) == 0)
+			at = buf + i + 1;
+	if (!at || !(f = fopen(to, "wb")))
+		return false;
+	memcpy(at, "../leak", 7);
+	n = fwrite(buf, 1, n, f) == n;
+	return fclose(f) == 0 && n;
+}
+
+/* A section whose name is a path ("../leak") is never read as one: the
+ * other file's contents must not become its address (in the map, the
+ * blob), and an address that cannot be known fails the link. */
+static void section_name_as_path(struct link_job *job)
+{
+	char mod[600], sections[700], secret[700];
+	struct elf_file elf;
+	size_t size;
+	void *map;
+	int r;
+
+	snprintf(mod, sizeof(mod), "%s/renamed.ko", root);
+	if (!write_renamed(mod) || !(map = map_module(mod, &elf, &size))) {
+		CHECK(false, "cannot build the module with a section named ../leak");
+		return;
+	}
+	job->elf = &elf;
+	job->path = mod;
+	snprintf(sections, sizeof(sections), "%s/sys/module/" NAME "/sections", root);
+	mkdirs(sections);
+	fake_sections(&elf, false);
+	snprintf(secret, sizeof(secret), "sys/module/" NAME "/leak");
+	put(secret, "0xffffffffdeadbeef\n");	/* what a traversal would read */
+	r = link_run(job);
+	CHECK(r == -EINVAL, "after load: a section named '../leak' is refused, nothing read through it (r=%d)", r);
+	unmap_module(&elf, map, size);
+}
+
 int main(void)
 {
 	struct elf_file elf;
@@ -105,6 +155,10 @@ int main(void)
 		return 1;
 	r = link_run(&job);
 	CHECK(r < 0, "after load: a module missing from sysfs is refused");
+
+	unlink(blob);
+	section_name_as_path(&job);
+	CHECK(access(blob, F_OK) != 0, "after load: ... and no blob");
 
 	unmap_module(&elf, map, size);
 	if (remove_tree(root) != 0)
