@@ -23,6 +23,13 @@
  *   0x08 aarch64 and the others: a load address 4 GiB beyond the usual
  *        one (too far for a direct branch: arm64's PLTs), 0x10 one 1 MiB
  *        before it (near)
+ *   0x20 with 0x04: hostile section files, each chosen by a byte of the
+ *        input: an address, empty, a directory, missing, past 64 bits,
+ *        zero; .data..percpu's symbols in a fake /proc/kallsyms, or not
+ *   0x40 with 0x01: -O a named pipe that a thread reads, not /dev/null
+ * The shared kernel (0x02) is read once per architecture for all inputs,
+ * as --batch reads it once for all its modules, and must come out of every
+ * link unchanged (a checksum).
  * The fuzz build lowers the two-lane line to 8 KiB (fuzz.mk), so that
  * larger seeds are linked on two lanes.
  *
@@ -51,6 +58,8 @@
 #include "util.h"
 #include "param-limits.h"
 #include "params.h"
+
+#include "link-env.h"
 
 #ifndef FUZZ_DIR
 #error "FUZZ_DIR must name the fuzz/ directory (fuzz.mk defines it)"
@@ -87,7 +96,7 @@ static struct fuzz_arch24 arches24[] = {
 
 enum {	/* byte 14 */
 	KNOB2_STREAM = 0x01, KNOB2_SHARED_KERNEL = 0x02, KNOB2_LOADED = 0x04, KNOB2_FAR = 0x08,
-	KNOB2_NEAR = 0x10,
+	KNOB2_NEAR = 0x10, KNOB2_HOSTILE_SECTIONS = 0x20, KNOB2_FIFO = 0x40,
 };
 
 enum {
@@ -95,7 +104,7 @@ enum {
 	KNOB_NOKSYMOOPS = 0x10, KNOB_OLD_RELEASE = 0x20, KNOB_VERSIONED = 0x40, KNOB_SMP = 0x80,
 };
 
-static char dir[PATH_MAX], blob[PATH_MAX], sysroot[PATH_MAX];
+static char dir[PATH_MAX], blob[PATH_MAX];
 /* A real file for the 2.4 linker's path (its ksymoops symbol holds the
  * realpath); empty, outside dir. */
 static char module_file[PATH_MAX];
@@ -115,59 +124,6 @@ static void read_release(struct fuzz_arch *a)
 	a->release[strcspn(a->release, "\n")] = '\0';
 }
 
-/* The fake /sys/module/NAME/sections/ of a loaded module, under
- * sysroot: a file per section that has a name fit for one.  Made and
- * removed with plain calls (a shell per input cost more than the link). */
-static char module_dir[PATH_MAX + 64], sections_dir[PATH_MAX + 128];
-
-static void fake_sections(const struct elf_file *elf, const char *name, uint64_t base)
-{
-	char path[PATH_MAX + 400];
-
-	snprintf(path, sizeof(path), "%s/sys", sysroot);
-	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/sys/module", sysroot);
-	mkdir(path, 0755);
-	snprintf(module_dir, sizeof(module_dir), "%s/sys/module/%s", sysroot, name);
-	snprintf(sections_dir, sizeof(sections_dir), "%s/sections", module_dir);
-	if (mkdir(module_dir, 0755) < 0 || mkdir(sections_dir, 0755) < 0)
-		return;
-	for (size_t i = 1; i < elf->nsections; i++) {
-		const char *n = elf->sections[i].name;
-		FILE *f;
-
-		if (!*n || strchr(n, '/') || !strcmp(n, ".") || !strcmp(n, "..") || strlen(n) > 255)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", sections_dir, n);
-		f = fopen(path, "w");
-		if (f) {
-			fprintf(f, "0x%llx\n", (unsigned long long)(base + i * 0x10000));
-			fclose(f);
-		}
-	}
-}
-
-static void remove_fake_sections(void)
-{
-	char path[PATH_MAX + 400];
-	DIR *d = sections_dir[0] ? opendir(sections_dir) : NULL;
-	struct dirent *de;
-
-	while (d && (de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
-			snprintf(path, sizeof(path), "%s/%s", sections_dir, de->d_name);
-			unlink(path);
-		}
-	}
-	if (d)
-		closedir(d);
-	if (sections_dir[0]) {
-		rmdir(sections_dir);
-		rmdir(module_dir);
-	}
-	sections_dir[0] = module_dir[0] = '\0';
-}
-
 static void cleanup(void)
 {
 	unlink(blob);
@@ -176,6 +132,8 @@ static void cleanup(void)
 	rmdir(module_dir);
 	snprintf(module_dir, sizeof(module_dir), "%s/sys", sysroot);
 	rmdir(module_dir);
+	rmdir(proc_dir);
+	unlink(fifo_path);
 	rmdir(sysroot);
 	rmdir(dir);
 	unlink(module_file);
@@ -231,6 +189,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		exit(1);
 	}
 	close(fd);
+	fifo_start();
 	/* A module may ask for an image of up to the linker's limit (1 GiB):
 	 * writing that on every such input would fill the disk, so writes
 	 * past 64 MiB fail (EFBIG, not SIGXFSZ), which also exercises the
@@ -371,17 +330,30 @@ static int link24(const struct elf_file *elf, uint8_t knobs, char **words, size_
 	return mod24_link(&job);
 }
 
-static int link26(const struct elf_file *elf, uint8_t knobs, uint8_t knobs2, char **words, size_t *nwords,
-		  struct param_set *params, const char *name)
+/* The kernel each arch's modules share when byte 14 says --batch. */
+static struct shared_kernel shared[sizeof(arches) / sizeof(arches[0])];
+
+static const char *blob_target(uint8_t knobs, uint8_t knobs2)
 {
-	const struct fuzz_arch *a = &arches[0];
-	struct link_kernel kernel = { NULL, NULL };
+	if (knobs & KNOB_PROBE)
+		return NULL;
+	if (knobs2 & KNOB2_STREAM)
+		return knobs2 & KNOB2_FIFO ? fifo_path : "/dev/null";
+	return blob;
+}
+
+static int link26(const struct elf_file *elf, uint8_t knobs, uint8_t knobs2, char **words, size_t *nwords,
+		  struct param_set *params, const char *name, const uint8_t *data, size_t size)
+{
+	size_t ai = 0;
+	const struct fuzz_arch *a;
 	struct link_job job;
 	int r;
 
 	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)
 		if (arches[i].machine == elf->machine)
-			a = &arches[i];
+			ai = i;
+	a = &arches[ai];
 	*nwords = make_params(elf, name, words, params);
 	/* what a load and -p check first: the sizes the module gives them */
 	if (params->count && params_check_limits(elf, params, "fuzz.ko") != 0)
@@ -401,22 +373,20 @@ static int link26(const struct elf_file *elf, uint8_t knobs, uint8_t knobs2, cha
 		job.base -= 1 << 20;
 	job.probe = knobs & KNOB_PROBE;
 	job.map = true;
-	job.blob_path = knobs & KNOB_PROBE ? NULL : knobs2 & KNOB2_STREAM ? "/dev/null" : blob;
+	job.blob_path = blob_target(knobs, knobs2);
 	job.force = knobs & KNOB_FORCE;
 	job.params = params;
 	job.sysfs_root = dir;
 	if (knobs2 & KNOB2_LOADED) {
-		fake_sections(elf, name, job.base);
+		fake_sections(elf, name, job.base, data, size, knobs2 & KNOB2_HOSTILE_SECTIONS);
 		job.sysfs_root = sysroot;
 		job.use_loaded_sections = true;
 	}
-	if (knobs2 & KNOB2_SHARED_KERNEL) {
-		if (link_kernel_read(&job, &kernel) != 0)
-			return -EINVAL;
-		job.kernel = &kernel;
-	}
+	if (knobs2 & KNOB2_SHARED_KERNEL)
+		job.kernel = shared_kernel(&shared[ai], &job);
 	r = link_run(&job);
-	link_kernel_release(&kernel);
+	if (job.kernel)
+		FUZZ_ASSERT(kernel_sum(job.kernel) == shared[ai].sum);
 	if (knobs2 & KNOB2_LOADED)
 		remove_fake_sections();
 	return r;
@@ -446,7 +416,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (mod24_is_old_object(&elf))
 		r = link24(&elf, knobs, words, &nwords);
 	else
-		r = link26(&elf, knobs, knobs2, words, &nwords, &params, name ? name : "fuzz");
+		r = link26(&elf, knobs, knobs2, words, &nwords, &params, name ? name : "fuzz", data, size);
 	FUZZ_ASSERT(r <= 0);
 	n = dir_entries(&has_blob);
 	if (r == 0 && !(knobs & KNOB_PROBE) && !mod24_is_old_object(&elf) && (knobs2 & KNOB2_STREAM))

@@ -64,7 +64,7 @@ $(FUZZ_BUILD)/fuzz-$(1): $(FUZZ_BUILD)/sandboxed-$(1).o
 endef
 $(foreach t,$(FUZZ_SANDBOXED),$(eval $(call fuzz_sandboxed,$(t))))
 
-$(FUZZ_BUILD)/fuzz-%: fuzz/fuzz-%.c fuzz/fuzz-common.h $(FUZZ_BUILD)/libinsmod.a
+$(FUZZ_BUILD)/fuzz-%: fuzz/fuzz-%.c $(wildcard fuzz/*.h) $(FUZZ_BUILD)/libinsmod.a
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(SRC_INC) -iquote fuzz \
 		-DFUZZ_DIR='"$(CURDIR)/fuzz"' -o $@ $< \
