@@ -7,6 +7,10 @@
 #                                   build/fuzz/corpus/TARGET, crashes to
 #                                   build/fuzz/artifacts/TARGET
 #   make fuzz-replay                runs every seed and regression once
+#   make fuzz-coverage              what the link and decompress targets'
+#                                   inputs reach, per function of interest
+#                                   (a build with source coverage:
+#                                   fuzz/coverage.sh)
 #
 # The library is compiled again with clang and
 # -fsanitize=fuzzer-no-link,address,undefined (UBSan not recoverable, so
@@ -78,5 +82,8 @@ fuzz: fuzz-build
 fuzz-replay: fuzz-build
 	FUZZ_SECONDS=0 sh fuzz/run-check.sh
 
+fuzz-coverage:
+	FUZZ_COV_FLAGS='$(FUZZ_SANFLAGS)' sh fuzz/coverage.sh $(FUZZ_COV_TARGETS)
 
-.PHONY: fuzz fuzz-build fuzz-replay
+
+.PHONY: fuzz fuzz-build fuzz-replay fuzz-coverage
