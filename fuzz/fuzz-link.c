@@ -29,7 +29,9 @@
  *   0x40 with 0x01: -O a named pipe that a thread reads, not /dev/null
  * The shared kernel (0x02) is read once per architecture for all inputs,
  * as --batch reads it once for all its modules, and must come out of every
- * link unchanged (a checksum).
+ * link unchanged (a checksum); the blob is then DIR/NAME.blob, NAME the
+ * module's own name when main() would accept it, as --batch -O DIR names
+ * it (a name that led out of DIR would fail the check below).
  * The fuzz build lowers the two-lane line to 8 KiB (fuzz.mk), so that
  * larger seeds are linked on two lanes.
  *
@@ -105,6 +107,9 @@ enum {
 };
 
 static char dir[PATH_MAX], blob[PATH_MAX];
+/* This input's blob: blob, or with the shared kernel (--batch -O DIR),
+ * DIR/NAME.blob as main() names it, NAME being the module's own. */
+static char blob_now[PATH_MAX + 300];
 /* A real file for the 2.4 linker's path (its ksymoops symbol holds the
  * realpath); empty, outside dir. */
 static char module_file[PATH_MAX];
@@ -127,6 +132,8 @@ static void read_release(struct fuzz_arch *a)
 static void cleanup(void)
 {
 	unlink(blob);
+	if (blob_now[0])
+		unlink(blob_now);
 	remove_fake_sections();
 	snprintf(module_dir, sizeof(module_dir), "%s/sys/module", sysroot);
 	rmdir(module_dir);
@@ -255,7 +262,7 @@ static size_t dir_entries(bool *has_blob)
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		n++;
-		if (!strcmp(de->d_name, "out.blob"))
+		if (!strcmp(de->d_name, strrchr(blob_now, '/') + 1))
 			*has_blob = true;
 	}
 	closedir(d);
@@ -319,6 +326,7 @@ static int link24(const struct elf_file *elf, uint8_t knobs, char **words, size_
 	job.nparams = *nwords;
 	job.probe = knobs & KNOB_PROBE;
 	job.map = true;
+	snprintf(blob_now, sizeof(blob_now), "%s", blob);
 	job.blob = knobs & KNOB_PROBE ? NULL : blob;
 	job.force = knobs & KNOB_FORCE;
 	job.autoclean = knobs & KNOB_OTHER_BASE;
@@ -333,13 +341,16 @@ static int link24(const struct elf_file *elf, uint8_t knobs, char **words, size_
 /* The kernel each arch's modules share when byte 14 says --batch. */
 static struct shared_kernel shared[sizeof(arches) / sizeof(arches[0])];
 
-static const char *blob_target(uint8_t knobs, uint8_t knobs2)
+static const char *blob_target(uint8_t knobs, uint8_t knobs2, const char *name)
 {
+	snprintf(blob_now, sizeof(blob_now), "%s", blob);
 	if (knobs & KNOB_PROBE)
 		return NULL;
 	if (knobs2 & KNOB2_STREAM)
 		return knobs2 & KNOB2_FIFO ? fifo_path : "/dev/null";
-	return blob;
+	if (knobs2 & KNOB2_SHARED_KERNEL)	/* a name that escapes DIR fails the check on dir */
+		snprintf(blob_now, sizeof(blob_now), "%s/%s.blob", dir, name);
+	return blob_now;
 }
 
 static int link26(const struct elf_file *elf, uint8_t knobs, uint8_t knobs2, char **words, size_t *nwords,
@@ -373,7 +384,7 @@ static int link26(const struct elf_file *elf, uint8_t knobs, uint8_t knobs2, cha
 		job.base -= 1 << 20;
 	job.probe = knobs & KNOB_PROBE;
 	job.map = true;
-	job.blob_path = blob_target(knobs, knobs2);
+	job.blob_path = blob_target(knobs, knobs2, name);
 	job.force = knobs & KNOB_FORCE;
 	job.params = params;
 	job.sysfs_root = dir;
@@ -426,7 +437,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else
 		FUZZ_ASSERT(n == 0);
 	if (has_blob)
-		unlink(blob);
+		unlink(blob_now);
 	params_release(&params);
 	for (size_t i = 0; i < nwords; i++)
 		free(words[i]);
