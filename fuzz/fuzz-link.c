@@ -17,6 +17,8 @@
  *
  * Byte 14 (EI_PAD too) chooses more, for 2.6+ modules:
  *   0x01 -O /dev/null: the streamed blob, not a file renamed into place
+ *        (under -close_fd_mask, /dev/null is also stdout: insmod's
+ *        /dev/stdout case)
  *   0x02 the kernel read once beforehand and shared, as --batch does
  *   0x04 the map after a load: addresses from a fake
  *        /sys/module/NAME/sections/ (each placed section 64 KiB apart)

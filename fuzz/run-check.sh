@@ -11,8 +11,8 @@
 # where new ground is covered.  FUZZ_SECONDS=N fuzzes for N seconds
 # instead (0: replay only).
 #
-# The targets run on FUZZ_JOBS lanes at once (default 2: the 2-core
-# machine this was written for), each lane one target after another; the
+# The targets run on FUZZ_JOBS lanes at once (default: one per CPU; the
+# machine this was written for has 2), each lane one target after another; the
 # output is printed in target order when all are done.  One PASS: or FAIL:
 # line per step.  Crashing inputs are kept in build/fuzz/artifacts/TARGET/
 # and named in the FAIL line: add each one, once fixed, to
@@ -93,7 +93,8 @@ check_one() {	# check_one TARGET: its PASS/FAIL lines; status 1 on a FAIL
 
 # Lanes: the targets in check_order (slowest first) dealt out in turn, so
 # that the lanes take about as long; each lane a background job.
-jobs=${FUZZ_JOBS:-2}
+jobs=${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}
+[ "$jobs" -ge 1 ] 2>/dev/null || jobs=1
 ordered=
 for t in $(check_order) "$@"; do
 	for u in "$@"; do
