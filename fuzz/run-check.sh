@@ -67,7 +67,7 @@ check_one() {	# check_one TARGET: its PASS/FAIL lines; status 1 on a FAIL
 		# shellcheck disable=SC2086
 		echo "PASS: fuzz-$t replays its $(find -L $dirs -type f | wc -l | tr -d ' ') seeds and regressions"
 	else
-		echo "FAIL: fuzz-$t on its seeds or regressions: $(grep -m1 -E 'ERROR|invariant|SUMMARY' "$log") (log $log)"
+		echo "FAIL: fuzz-$t on its seeds or regressions: $(grep -a -m1 -E 'ERROR|invariant|SUMMARY' "$log") (log $log)"
 		return 1
 	fi
 	cp "$log" "$B/reach-$t.log"
@@ -82,9 +82,9 @@ check_one() {	# check_one TARGET: its PASS/FAIL lines; status 1 on a FAIL
 	# shellcheck disable=SC2086
 	if nice -n 10 "$bin" $(fuzz_options "$t") -seed="${FUZZ_SEED:-1}" $limit -print_final_stats=1 \
 		-artifact_prefix="$art/" "$work" $dirs > "$log" 2>&1; then
-		echo "PASS: fuzz-$t for $what: $(grep -E '^#[0-9]+.*DONE' "$log" | tail -1 | sed 's/  */ /g')"
+		echo "PASS: fuzz-$t for $what: $(grep -a -E '^#[0-9]+.*DONE' "$log" | tail -1 | sed 's/  */ /g')"
 	else
-		echo "FAIL: fuzz-$t for $what: $(grep -m1 -E 'ERROR|invariant|SUMMARY' "$log"); input in $(sed -n 's/.*Test unit written to //p' "$log" | head -1) (log $log)"
+		echo "FAIL: fuzz-$t for $what: $(grep -a -m1 -E 'ERROR|invariant|SUMMARY' "$log"); input in $(sed -n 's/.*Test unit written to //p' "$log" | head -1) (log $log)"
 		rm -rf "$work"
 		return 1
 	fi
