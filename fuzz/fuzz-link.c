@@ -148,10 +148,31 @@ static void cleanup(void)
 	unlink(module_file);
 }
 
+/* The private directory for the blob, the fake root (sysfs, proc, the
+ * named pipe) and the 2.4 linker's module file, under tmp. */
+static void make_temp_files(const char *tmp)
+{
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%s/insmod-fuzz-link.XXXXXX", tmp);
+	snprintf(sysroot, sizeof(sysroot), "%s/insmod-fuzz-link-sys.XXXXXX", tmp);
+	snprintf(module_file, sizeof(module_file), "%s/insmod-fuzz-link-module.XXXXXX", tmp);
+	if (!mkdtemp(dir) || !mkdtemp(sysroot)) {
+		perror("fuzz-link: mkdtemp");
+		exit(1);
+	}
+	snprintf(blob, sizeof(blob), "%s/out.blob", dir);
+	fd = mkstemp(module_file);
+	if (fd < 0) {
+		perror("fuzz-link: mkstemp");
+		exit(1);
+	}
+	close(fd);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *tmp = getenv("TMPDIR");
-	int fd;
 
 	(void)argc;
 	(void)argv;
@@ -179,25 +200,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 			a->file[k] = a->files[k];
 		}
 	}
-	snprintf(dir, sizeof(dir), "%s/insmod-fuzz-link.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(dir)) {
-		perror("fuzz-link: mkdtemp");
-		exit(1);
-	}
-	snprintf(blob, sizeof(blob), "%s/out.blob", dir);
-	snprintf(sysroot, sizeof(sysroot), "%s/insmod-fuzz-link-sys.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(sysroot)) {
-		perror("fuzz-link: mkdtemp");
-		exit(1);
-	}
-	snprintf(module_file, sizeof(module_file), "%s/insmod-fuzz-link-module.XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
-	fd = mkstemp(module_file);
-	if (fd < 0) {
-		perror("fuzz-link: mkstemp");
-		exit(1);
-	}
-	close(fd);
+	make_temp_files(tmp && *tmp ? tmp : "/tmp");
 	fifo_start();
 	/* A module may ask for an image of up to the linker's limit (1 GiB):
 	 * writing that on every such input would fill the disk, so writes
