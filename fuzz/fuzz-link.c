@@ -17,12 +17,23 @@
  *
  * Byte 14 (EI_PAD too) chooses more, for 2.6+ modules:
  *   0x01 -O /dev/null: the streamed blob, not a file renamed into place
+ *        (under -close_fd_mask, /dev/null is also stdout: insmod's
+ *        /dev/stdout case)
  *   0x02 the kernel read once beforehand and shared, as --batch does
  *   0x04 the map after a load: addresses from a fake
  *        /sys/module/NAME/sections/ (each placed section 64 KiB apart)
  *   0x08 aarch64 and the others: a load address 4 GiB beyond the usual
  *        one (too far for a direct branch: arm64's PLTs), 0x10 one 1 MiB
  *        before it (near)
+ *   0x20 with 0x04: hostile section files, each chosen by a byte of the
+ *        input: an address, empty, a directory, missing, past 64 bits,
+ *        zero; .data..percpu's symbols in a fake /proc/kallsyms, or not
+ *   0x40 with 0x01: -O a named pipe that a thread reads, not /dev/null
+ * The shared kernel (0x02) is read once per architecture for all inputs,
+ * as --batch reads it once for all its modules, and must come out of every
+ * link unchanged (a checksum); the blob is then DIR/NAME.blob, NAME the
+ * module's own name when main() would accept it, as --batch -O DIR names
+ * it (a name that led out of DIR would fail the check below).
  * The fuzz build lowers the two-lane line to 8 KiB (fuzz.mk), so that
  * larger seeds are linked on two lanes.
  *
@@ -51,6 +62,8 @@
 #include "util.h"
 #include "param-limits.h"
 #include "params.h"
+
+#include "link-env.h"
 
 #ifndef FUZZ_DIR
 #error "FUZZ_DIR must name the fuzz/ directory (fuzz.mk defines it)"
@@ -87,7 +100,7 @@ static struct fuzz_arch24 arches24[] = {
 
 enum {	/* byte 14 */
 	KNOB2_STREAM = 0x01, KNOB2_SHARED_KERNEL = 0x02, KNOB2_LOADED = 0x04, KNOB2_FAR = 0x08,
-	KNOB2_NEAR = 0x10,
+	KNOB2_NEAR = 0x10, KNOB2_HOSTILE_SECTIONS = 0x20, KNOB2_FIFO = 0x40,
 };
 
 enum {
@@ -95,7 +108,10 @@ enum {
 	KNOB_NOKSYMOOPS = 0x10, KNOB_OLD_RELEASE = 0x20, KNOB_VERSIONED = 0x40, KNOB_SMP = 0x80,
 };
 
-static char dir[PATH_MAX], blob[PATH_MAX], sysroot[PATH_MAX];
+static char dir[PATH_MAX], blob[PATH_MAX];
+/* This input's blob: blob, or with the shared kernel (--batch -O DIR),
+ * DIR/NAME.blob as main() names it, NAME being the module's own. */
+static char blob_now[PATH_MAX + 300];
 /* A real file for the 2.4 linker's path (its ksymoops symbol holds the
  * realpath); empty, outside dir. */
 static char module_file[PATH_MAX];
@@ -115,76 +131,48 @@ static void read_release(struct fuzz_arch *a)
 	a->release[strcspn(a->release, "\n")] = '\0';
 }
 
-/* The fake /sys/module/NAME/sections/ of a loaded module, under
- * sysroot: a file per section that has a name fit for one.  Made and
- * removed with plain calls (a shell per input cost more than the link). */
-static char module_dir[PATH_MAX + 64], sections_dir[PATH_MAX + 128];
-
-static void fake_sections(const struct elf_file *elf, const char *name, uint64_t base)
-{
-	char path[PATH_MAX + 400];
-
-	snprintf(path, sizeof(path), "%s/sys", sysroot);
-	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/sys/module", sysroot);
-	mkdir(path, 0755);
-	snprintf(module_dir, sizeof(module_dir), "%s/sys/module/%s", sysroot, name);
-	snprintf(sections_dir, sizeof(sections_dir), "%s/sections", module_dir);
-	if (mkdir(module_dir, 0755) < 0 || mkdir(sections_dir, 0755) < 0)
-		return;
-	for (size_t i = 1; i < elf->nsections; i++) {
-		const char *n = elf->sections[i].name;
-		FILE *f;
-
-		if (!*n || strchr(n, '/') || !strcmp(n, ".") || !strcmp(n, "..") || strlen(n) > 255)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", sections_dir, n);
-		f = fopen(path, "w");
-		if (f) {
-			fprintf(f, "0x%llx\n", (unsigned long long)(base + i * 0x10000));
-			fclose(f);
-		}
-	}
-}
-
-static void remove_fake_sections(void)
-{
-	char path[PATH_MAX + 400];
-	DIR *d = sections_dir[0] ? opendir(sections_dir) : NULL;
-	struct dirent *de;
-
-	while (d && (de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..")) {
-			snprintf(path, sizeof(path), "%s/%s", sections_dir, de->d_name);
-			unlink(path);
-		}
-	}
-	if (d)
-		closedir(d);
-	if (sections_dir[0]) {
-		rmdir(sections_dir);
-		rmdir(module_dir);
-	}
-	sections_dir[0] = module_dir[0] = '\0';
-}
-
 static void cleanup(void)
 {
 	unlink(blob);
+	if (blob_now[0])
+		unlink(blob_now);
 	remove_fake_sections();
 	snprintf(module_dir, sizeof(module_dir), "%s/sys/module", sysroot);
 	rmdir(module_dir);
 	snprintf(module_dir, sizeof(module_dir), "%s/sys", sysroot);
 	rmdir(module_dir);
+	rmdir(proc_dir);
+	unlink(fifo_path);
 	rmdir(sysroot);
 	rmdir(dir);
 	unlink(module_file);
 }
 
+/* The private directory for the blob, the fake root (sysfs, proc, the
+ * named pipe) and the 2.4 linker's module file, under tmp. */
+static void make_temp_files(const char *tmp)
+{
+	int fd;
+
+	snprintf(dir, sizeof(dir), "%s/insmod-fuzz-link.XXXXXX", tmp);
+	snprintf(sysroot, sizeof(sysroot), "%s/insmod-fuzz-link-sys.XXXXXX", tmp);
+	snprintf(module_file, sizeof(module_file), "%s/insmod-fuzz-link-module.XXXXXX", tmp);
+	if (!mkdtemp(dir) || !mkdtemp(sysroot)) {
+		perror("fuzz-link: mkdtemp");
+		exit(1);
+	}
+	snprintf(blob, sizeof(blob), "%s/out.blob", dir);
+	fd = mkstemp(module_file);
+	if (fd < 0) {
+		perror("fuzz-link: mkstemp");
+		exit(1);
+	}
+	close(fd);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *tmp = getenv("TMPDIR");
-	int fd;
 
 	(void)argc;
 	(void)argv;
@@ -212,25 +200,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 			a->file[k] = a->files[k];
 		}
 	}
-	snprintf(dir, sizeof(dir), "%s/insmod-fuzz-link.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(dir)) {
-		perror("fuzz-link: mkdtemp");
-		exit(1);
-	}
-	snprintf(blob, sizeof(blob), "%s/out.blob", dir);
-	snprintf(sysroot, sizeof(sysroot), "%s/insmod-fuzz-link-sys.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(sysroot)) {
-		perror("fuzz-link: mkdtemp");
-		exit(1);
-	}
-	snprintf(module_file, sizeof(module_file), "%s/insmod-fuzz-link-module.XXXXXX",
-		 tmp && *tmp ? tmp : "/tmp");
-	fd = mkstemp(module_file);
-	if (fd < 0) {
-		perror("fuzz-link: mkstemp");
-		exit(1);
-	}
-	close(fd);
+	make_temp_files(tmp && *tmp ? tmp : "/tmp");
+	fifo_start();
 	/* A module may ask for an image of up to the linker's limit (1 GiB):
 	 * writing that on every such input would fill the disk, so writes
 	 * past 64 MiB fail (EFBIG, not SIGXFSZ), which also exercises the
@@ -296,7 +267,7 @@ static size_t dir_entries(bool *has_blob)
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		n++;
-		if (!strcmp(de->d_name, "out.blob"))
+		if (!strcmp(de->d_name, strrchr(blob_now, '/') + 1))
 			*has_blob = true;
 	}
 	closedir(d);
@@ -360,6 +331,7 @@ static int link24(const struct elf_file *elf, uint8_t knobs, char **words, size_
 	job.nparams = *nwords;
 	job.probe = knobs & KNOB_PROBE;
 	job.map = true;
+	snprintf(blob_now, sizeof(blob_now), "%s", blob);
 	job.blob = knobs & KNOB_PROBE ? NULL : blob;
 	job.force = knobs & KNOB_FORCE;
 	job.autoclean = knobs & KNOB_OTHER_BASE;
@@ -371,17 +343,33 @@ static int link24(const struct elf_file *elf, uint8_t knobs, char **words, size_
 	return mod24_link(&job);
 }
 
-static int link26(const struct elf_file *elf, uint8_t knobs, uint8_t knobs2, char **words, size_t *nwords,
-		  struct param_set *params, const char *name)
+/* The kernel each arch's modules share when byte 14 says --batch. */
+static struct shared_kernel shared[sizeof(arches) / sizeof(arches[0])];
+
+static const char *blob_target(uint8_t knobs, uint8_t knobs2, const char *name)
 {
-	const struct fuzz_arch *a = &arches[0];
-	struct link_kernel kernel = { NULL, NULL };
+	snprintf(blob_now, sizeof(blob_now), "%s", blob);
+	if (knobs & KNOB_PROBE)
+		return NULL;
+	if (knobs2 & KNOB2_STREAM)
+		return knobs2 & KNOB2_FIFO ? fifo_path : "/dev/null";
+	if (knobs2 & KNOB2_SHARED_KERNEL)	/* a name that escapes DIR fails the check on dir */
+		snprintf(blob_now, sizeof(blob_now), "%s/%s.blob", dir, name);
+	return blob_now;
+}
+
+static int link26(const struct elf_file *elf, uint8_t knobs, uint8_t knobs2, char **words, size_t *nwords,
+		  struct param_set *params, const char *name, const uint8_t *data, size_t size)
+{
+	size_t ai = 0;
+	const struct fuzz_arch *a;
 	struct link_job job;
 	int r;
 
 	for (size_t i = 0; i < sizeof(arches) / sizeof(arches[0]); i++)
 		if (arches[i].machine == elf->machine)
-			a = &arches[i];
+			ai = i;
+	a = &arches[ai];
 	*nwords = make_params(elf, name, words, params);
 	/* what a load and -p check first: the sizes the module gives them */
 	if (params->count && params_check_limits(elf, params, "fuzz.ko") != 0)
@@ -401,22 +389,20 @@ static int link26(const struct elf_file *elf, uint8_t knobs, uint8_t knobs2, cha
 		job.base -= 1 << 20;
 	job.probe = knobs & KNOB_PROBE;
 	job.map = true;
-	job.blob_path = knobs & KNOB_PROBE ? NULL : knobs2 & KNOB2_STREAM ? "/dev/null" : blob;
+	job.blob_path = blob_target(knobs, knobs2, name);
 	job.force = knobs & KNOB_FORCE;
 	job.params = params;
 	job.sysfs_root = dir;
 	if (knobs2 & KNOB2_LOADED) {
-		fake_sections(elf, name, job.base);
+		fake_sections(elf, name, job.base, data, size, knobs2 & KNOB2_HOSTILE_SECTIONS);
 		job.sysfs_root = sysroot;
 		job.use_loaded_sections = true;
 	}
-	if (knobs2 & KNOB2_SHARED_KERNEL) {
-		if (link_kernel_read(&job, &kernel) != 0)
-			return -EINVAL;
-		job.kernel = &kernel;
-	}
+	if (knobs2 & KNOB2_SHARED_KERNEL)
+		job.kernel = shared_kernel(&shared[ai], &job);
 	r = link_run(&job);
-	link_kernel_release(&kernel);
+	if (job.kernel)
+		FUZZ_ASSERT(kernel_sum(job.kernel) == shared[ai].sum);
 	if (knobs2 & KNOB2_LOADED)
 		remove_fake_sections();
 	return r;
@@ -446,7 +432,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (mod24_is_old_object(&elf))
 		r = link24(&elf, knobs, words, &nwords);
 	else
-		r = link26(&elf, knobs, knobs2, words, &nwords, &params, name ? name : "fuzz");
+		r = link26(&elf, knobs, knobs2, words, &nwords, &params, name ? name : "fuzz", data, size);
 	FUZZ_ASSERT(r <= 0);
 	n = dir_entries(&has_blob);
 	if (r == 0 && !(knobs & KNOB_PROBE) && !mod24_is_old_object(&elf) && (knobs2 & KNOB2_STREAM))
@@ -456,7 +442,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else
 		FUZZ_ASSERT(n == 0);
 	if (has_blob)
-		unlink(blob);
+		unlink(blob_now);
 	params_release(&params);
 	for (size_t i = 0; i < nwords; i++)
 		free(words[i]);

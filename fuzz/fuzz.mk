@@ -7,6 +7,10 @@
 #                                   build/fuzz/corpus/TARGET, crashes to
 #                                   build/fuzz/artifacts/TARGET
 #   make fuzz-replay                runs every seed and regression once
+#   make fuzz-coverage              what the link and decompress targets'
+#                                   inputs reach, per function of interest
+#                                   (a build with source coverage:
+#                                   fuzz/coverage.sh)
 #
 # The library is compiled again with clang and
 # -fsanitize=fuzzer-no-link,address,undefined (UBSan not recoverable, so
@@ -63,7 +67,7 @@ $(FUZZ_BUILD)/fuzz-$(1): $(FUZZ_BUILD)/sandboxed-$(1).o
 endef
 $(foreach t,$(FUZZ_SANDBOXED),$(eval $(call fuzz_sandboxed,$(t))))
 
-$(FUZZ_BUILD)/fuzz-%: fuzz/fuzz-%.c fuzz/fuzz-common.h $(FUZZ_BUILD)/libinsmod.a
+$(FUZZ_BUILD)/fuzz-%: fuzz/fuzz-%.c $(wildcard fuzz/*.h) $(FUZZ_BUILD)/libinsmod.a
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(SRC_INC) -iquote fuzz \
 		-DFUZZ_DIR='"$(CURDIR)/fuzz"' -o $@ $< \
@@ -77,5 +81,8 @@ fuzz: fuzz-build
 fuzz-replay: fuzz-build
 	FUZZ_SECONDS=0 sh fuzz/run-check.sh
 
+fuzz-coverage:
+	FUZZ_COV_FLAGS='$(FUZZ_SANFLAGS)' sh fuzz/coverage.sh $(FUZZ_COV_TARGETS)
 
-.PHONY: fuzz fuzz-build fuzz-replay
+
+.PHONY: fuzz fuzz-build fuzz-replay fuzz-coverage

@@ -11,6 +11,32 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
+
+# knob2 SOURCE NAME BYTE14: fuzz/seeds/elf/NAME, SOURCE with byte 14 set
+knob2() {
+	cp "fuzz/seeds/elf/$1" "fuzz/seeds/elf/$2"
+	printf "\\$(printf '%03o' "$3")" | dd of="fuzz/seeds/elf/$2" bs=1 seek=14 conv=notrunc 2> /dev/null
+}
+if [ "${1:-}" = knobs ]; then
+	k=fuzz/seeds/elf
+	knob2 x86_64-im_params.ko x86_64-im_params-stream.ko 1
+	knob2 x86_64-im_params.ko x86_64-im_params-fifo.ko 65
+	knob2 x86_64-im_params.ko x86_64-im_params-shared-kernel.ko 2
+	knob2 x86_64-im_params.ko x86_64-im_params-loaded.ko 4
+	knob2 x86_64-im_params.ko x86_64-im_params-loaded-hostile.ko 36
+	knob2 x86_64-iptable_raw.ko x86_64-iptable_raw-shared-fifo.ko 67
+	knob2 aarch64-tcp_bic.ko aarch64-tcp_bic-loaded.ko 4
+	knob2 aarch64-tcp_bic.ko aarch64-tcp_bic-far.ko 8
+	knob2 aarch64-tcp_bic.ko aarch64-tcp_bic-near.ko 16
+	knob2 aarch64-tcp_bic.ko aarch64-tcp_bic-shared-far-stream.ko 11
+	# a module with per-cpu data (its .data renamed), loaded: the
+	# kernel lists no section file for it, /proc/kallsyms tells
+	objcopy --rename-section .data=.data..percpu "$k/x86_64-im_params.ko" "$k/x86_64-percpu.ko"
+	knob2 x86_64-percpu.ko x86_64-percpu-loaded.ko 4
+	knob2 x86_64-percpu.ko x86_64-percpu-loaded-hostile.ko 36
+	rm -f fuzz/seeds/elf/x86_64-percpu.ko
+	exit 0
+fi
 O=.cache/oracle
 M=.cache/modules/6.1.0-56-amd64
 S=fuzz/seeds
@@ -70,6 +96,11 @@ seed24 versioned24.o x86_64-versioned24.o24 64
 seed24 versioned24smp-32.o i386-versioned24smp.o24 128
 seed24 old20.o x86_64-old20.o24 32
 seed24 badparm24.o x86_64-badparm24.o24 16
+
+# Variants of the link seeds for fuzz-link's byte-14 knobs (see
+# fuzz-link.c): the same module, told to take another path.  Also run
+# alone, on the committed seeds: sh fuzz/mkseeds.sh knobs
+sh fuzz/mkseeds.sh knobs
 
 # ---- the link target's fixed kernel symbol tables ----------------------
 # Exactly the symbols the seed modules use, from the oracle's files, plus

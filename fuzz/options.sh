@@ -8,6 +8,12 @@
 #   -malloc_limit_mb   a module may legitimately ask for a large image; the
 #                      code under test must then fail cleanly, which
 #                      allocator_may_return_null lets it do
+# fuzz-link writes a blob per input and fuzz-search builds a tree per
+# input, under $TMPDIR: a memory file system (/dev/shm), where there is
+# one, halves their time.
+if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
+	export TMPDIR=/dev/shm
+fi
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=1:allocator_may_return_null=1"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}print_stacktrace=1:halt_on_error=1"
 fuzz_options() {	# fuzz_options TARGET
@@ -32,5 +38,28 @@ check_runs() {	# check_runs TARGET
 	decompress) echo 2000 ;;
 	search) echo 150000 ;;
 	*) echo 50000 ;;
+	esac
+}
+
+# The order run-check.sh deals the targets out to its lanes in: slowest
+# first (about 40 s each here: link, ksyms; 30 s: elf, search, params;
+# 15 s: decompress).  A target not named goes last.
+check_order() {
+	echo link ksyms elf search params decompress
+}
+
+# Functions each target's seeds must reach (run-check.sh looks for them in
+# libFuzzer's -print_coverage=1 list of the replay): what the seeds are
+# there for.  Only functions that keep their own code in the fuzz build
+# (-O1 inlines small static ones) can be named.
+#   link: the two lanes (helper_lane), --batch's shared kernel
+#   (link_kernel_read), the after-load map (link_loaded_addresses), arm64's
+#   PLTs (make_plt_section), the blob writer (link_blob_commit), the 2.4
+#   linker (mod24_link)
+#   decompress: a compressed file read as a module, then decompressed
+reach_funcs() {	# reach_funcs TARGET
+	case $1 in
+	link) echo helper_lane link_kernel_read link_loaded_addresses make_plt_section link_blob_commit mod24_link ;;
+	decompress) echo module_file_read decompress outbuf_grow ;;
 	esac
 }

@@ -29,15 +29,15 @@ for t in "$@"; do
 	echo "== fuzz-$t ($limit)"
 	# shellcheck disable=SC2086
 	nice -n 10 "$B/fuzz-$t" $(fuzz_options "$t") $limit -print_final_stats=1 \
-		-artifact_prefix="$art/" "$corpus" $dirs 2>&1 | tee "$B/fuzz-$t.log" | grep -E '^#[0-9]+.*(DONE|pulse)|ERROR|invariant|SUMMARY|stat::' 
-	grep -q -E 'ERROR: |invariant failed' "$B/fuzz-$t.log" && status=1
+		-artifact_prefix="$art/" "$corpus" $dirs 2>&1 | tee "$B/fuzz-$t.log" | grep -a -E '^#[0-9]+.*(DONE|pulse)|ERROR|invariant|SUMMARY|stat::' 
+	grep -a -q -E 'ERROR: |invariant failed' "$B/fuzz-$t.log" && status=1
 	# the last status line's coverage (cov: edges, ft: features) and the
 	# number of executions from -print_final_stats
-	last=$(grep -E '^#[0-9]+' "$B/fuzz-$t.log" | tail -n 1)
+	last=$(grep -a -E '^#[0-9]+' "$B/fuzz-$t.log" | tail -n 1)
 	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$B/fuzz-$t.log" | tail -n 1)
-	cov=$(echo "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
-	ft=$(echo "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
-	crashed=$(grep -q -E 'ERROR: |invariant failed' "$B/fuzz-$t.log" && echo " CRASH (see $art)")
+	cov=$(printf "%s\n" "$last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
+	ft=$(printf "%s\n" "$last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
+	crashed=$(grep -a -q -E 'ERROR: |invariant failed' "$B/fuzz-$t.log" && echo " CRASH (see $art)")
 	summary="$summary$(printf '%-12s %10s execs  cov %6s  ft %7s%s' "$t" "${execs:-?}" "${cov:-?}" "${ft:-?}" "$crashed")
 "
 done

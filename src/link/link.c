@@ -353,8 +353,8 @@ static int fill_site(struct linker *lk, size_t relsec, size_t i, const struct el
 		struct elf_symbol s;
 
 		elf_symbol(elf, r->sym, &s);
-		return link_reloc_error(lk, site, "the symbol is in section %s, which is not loaded",
-					elf->sections[s.shndx].name);
+		return link_reloc_error(lk, site, "the symbol is in section %s, which is not loaded", s.shndx <
+					elf->nsections ? elf->sections[s.shndx].name : "(of the definition it resolves to)");
 	}
 	return 0;
 }
