@@ -129,41 +129,11 @@ static int probe(struct linker *lk, const struct ksym_table *kt, struct symbols_
 	return r ? r : check_against_kernel(lk, kt);
 }
 
-/* The steps in order, on the calling thread: a module below
- * OVERLAP_MIN_FILE (see "Two lanes"), or when no thread can be started. */
-static int one_lane(struct linker *lk, const struct ksym_table *kt, struct symbols_job *reading)
-{
-	const struct link_job *job = lk->job;
-	struct reloc_queue q = { .secs = NULL, .items = NULL };
-	struct blob_file blob;
-	int r = reading ? load_symbols(reading->job, reading->kt) : 0;
+/* ---- One lane or two ------------------------------------------------------ */
 
-	if (r)
-		return r;
-	r = lay_out(lk);
-	if (!r)
-		r = check_and_queue(lk, kt, &q, false);
-	if (!r)
-		r = build_image(lk);
-	if (!r) {
-		r = queue_work(lk, &q);
-		count_unshown_errors(lk);
-	}
-	if (!r)
-		r = finish_image(lk);
-	queue_release(&q);
-	if (!r && job->blob_path) {
-		link_blob_open(&blob, job->blob_path, (size_t)lk->image_size);
-		r = link_blob_commit(&blob, lk->image, (size_t)lk->image_size);
-	}
-	return r;
-}
-
-/* ---- Two lanes ------------------------------------------------------------ */
-
-/* A large module is linked on two lanes: the calling thread and a helper
- * thread started on another CPU (thread.c).  Each step waits only for
- * what it needs:
+/* The steps are run by two lanes: a main lane (the calling thread) and a
+ * helper lane.  For a large module the helper lane is a thread started on
+ * another CPU (thread.c), and each step waits only for what it needs:
  *
  *   main lane                           helper lane
  *   lay out                             read the kernel's symbol files
@@ -180,9 +150,17 @@ static int one_lane(struct linker *lk, const struct ksym_table *kt, struct symbo
  * checks, relocation), so messages come in the same order whatever the
  * timing; only two target sections' relocation errors can interleave, and
  * a symbol file that cannot be read is reported beside a malformed
- * module's layout errors.  amdgpu (19 MB) on 2 CPUs, median of 41 runs:
- * 12.9 ms with the three helper threads this replaced (symbols, -O file,
- * half of the relocations), 10.8 ms on two lanes.  Below about 1.5 MiB a
+ * module's layout errors.
+ *
+ * On one lane (a module below OVERLAP_MIN_FILE, one CPU, or no thread to
+ * be had) the main lane runs the same steps and runs the helper's itself,
+ * each where a helper thread would start it: the symbol files first, the
+ * checks as soon as the module is laid out (a failed check builds no
+ * image), no relocation beside, and the -O file is only created once the
+ * image is complete (a failed link then opens nothing, and waits for no
+ * reader of a pipe).  amdgpu (19 MB) on 2 CPUs, median of 41 runs: 12.9
+ * ms with the three helper threads this replaced (symbols, -O file, half
+ * of the relocations), 10.8 ms on two lanes.  Below about 1.5 MiB a
  * second lane costs what it saves (medians of 31: xfs, 4 MiB, 7.2 -> 6.2
  * ms; radeon, 3.2 MiB, 6.8 -> 6.0; qed, 1.6 MiB, 4.6 -> 4.3; nfs, 1.1
  * MiB, no faster; dummy, 17 KiB, 3.5 -> 4.0).  A process held to one CPU
@@ -200,6 +178,7 @@ struct lanes {
 	struct linker *lk;
 	const struct ksym_table *kt;
 	struct symbols_job *reading;	/* NULL: the symbols are read already */
+	bool two;			/* a helper thread runs the helper lane */
 	bool shared;			/* both lanes relocate (no per-section arch state) */
 	struct reloc_queue queue;
 	pthread_mutex_t lock;
@@ -209,8 +188,48 @@ struct lanes {
 	int replaced;			/* the old blob, or -1 */
 };
 
+/* The helper lane's steps.  Each is given whether what it waited for was
+ * done (false: the main lane stopped before it). */
+static void read_symbols(struct lanes *l)
+{
+	l->symbols_err = l->reading ? load_symbols(l->reading->job, l->reading->kt) : 0;
+	l->checked = l->symbols_err;
+}
+
+static void check(struct lanes *l, bool laid_out)
+{
+	if (!laid_out)
+		l->checked = -ECANCELED;
+	else if (!l->checked)
+		l->checked = check_and_queue(l->lk, l->kt, &l->queue, l->shared);
+}
+
+static void relocate_beside(struct lanes *l, bool image_ready)
+{
+	if (image_ready && !l->checked && l->shared)
+		l->relocated = queue_work(l->lk, &l->queue);
+}
+
+static void free_replaced(struct lanes *l, bool committed)
+{
+	if (committed && l->replaced >= 0)
+		close(l->replaced);
+}
+
+/* What the main lane has done.  On one lane, the helper's step that waits
+ * for it runs here and now. */
 static void post(struct lanes *l, unsigned what)
 {
+	if (!l->two) {
+		if (what & LAID_OUT)
+			check(l, true);
+		if (what & IMAGE_READY)
+			relocate_beside(l, true);
+		if (what & COMMITTED)
+			free_replaced(l, true);
+		l->done |= what | (what & LAID_OUT ? CHECKED : 0) | (what & IMAGE_READY ? RELOCATED : 0);
+		return;
+	}
 	pthread_mutex_lock(&l->lock);
 	l->done |= what;
 	pthread_cond_broadcast(&l->changed);
@@ -218,11 +237,14 @@ static void post(struct lanes *l, unsigned what)
 }
 
 /* Waits until one of what is done, or the main lane has stopped; says
- * whether one of what was done. */
+ * whether one of what was done.  On one lane nothing is waited for: what
+ * the main lane waits for ran when it posted what came before. */
 static bool wait_for(struct lanes *l, unsigned what)
 {
 	unsigned done;
 
+	if (!l->two)
+		return l->done & what;
 	pthread_mutex_lock(&l->lock);
 	while (!(l->done & (what | STOPPED)))
 		pthread_cond_wait(&l->changed, &l->lock);
@@ -234,21 +256,56 @@ static bool wait_for(struct lanes *l, unsigned what)
 static void *helper_lane(void *arg)
 {
 	struct lanes *l = arg;
-	struct linker *lk = l->lk;
 
-	l->symbols_err = l->reading ? load_symbols(l->reading->job, l->reading->kt) : 0;
-	l->checked = l->symbols_err;
-	if (!wait_for(l, LAID_OUT))
-		l->checked = -ECANCELED;
-	else if (!l->checked)
-		l->checked = check_and_queue(lk, l->kt, &l->queue, l->shared);
+	read_symbols(l);
+	check(l, wait_for(l, LAID_OUT));
 	post(l, CHECKED);
-	if (wait_for(l, IMAGE_READY) && !l->checked && l->shared)
-		l->relocated = queue_work(lk, &l->queue);
+	relocate_beside(l, wait_for(l, IMAGE_READY));
 	post(l, RELOCATED);
-	if (wait_for(l, COMMITTED) && l->replaced >= 0)
-		close(l->replaced);
+	free_replaced(l, wait_for(l, COMMITTED));
 	return NULL;
+}
+
+/* The symbol files, the layout, the checks (on one lane) and the image:
+ * the main lane's steps up to relocation. */
+static int prepare(struct lanes *l)
+{
+	int r = 0;
+
+	if (!l->two) {
+		read_symbols(l);
+		r = l->symbols_err;
+	}
+	if (!r)
+		r = lay_out(l->lk);
+	post(l, r ? STOPPED : LAID_OUT);
+	if (!r && !l->two)
+		r = l->checked;
+	if (!r)
+		r = build_image(l->lk);
+	post(l, r ? STOPPED : IMAGE_READY);
+	return r;
+}
+
+/* The -O file after the link: written if it succeeded (r 0), else
+ * abandoned.  On two lanes it was opened before relocation (opened). */
+static int write_blob(struct lanes *l, struct blob_file *blob, bool opened, int r)
+{
+	const struct linker *lk = l->lk;
+
+	if (!lk->job->blob_path || (r && !opened))
+		return r;
+	if (r) {
+		link_blob_abandon(blob);
+		return r;
+	}
+	if (!opened)
+		link_blob_open(blob, lk->job->blob_path, (size_t)lk->image_size);
+	blob->hold_replaced = l->two;
+	r = link_blob_commit(blob, lk->image, (size_t)lk->image_size);
+	l->replaced = blob->replaced;
+	post(l, COMMITTED);
+	return r;
 }
 
 /* The main lane; posts STOPPED when it returns, so that the helper waits
@@ -256,21 +313,14 @@ static void *helper_lane(void *arg)
 static int main_lane(struct lanes *l)
 {
 	struct linker *lk = l->lk;
-	const struct link_job *job = lk->job;
 	struct blob_file blob;
-	bool blob_opened = false;
-	int r = lay_out(lk);
+	bool blob_opened = l->two && lk->job->blob_path;
+	int r = prepare(l);
 
-	post(l, r ? STOPPED : LAID_OUT);
-	if (!r)
-		r = build_image(lk);
-	post(l, r ? STOPPED : IMAGE_READY);
 	if (r)
 		return r;
-	if (job->blob_path) {
-		link_blob_open(&blob, job->blob_path, (size_t)lk->image_size);
-		blob_opened = true;
-	}
+	if (blob_opened)
+		link_blob_open(&blob, lk->job->blob_path, (size_t)lk->image_size);
 	wait_for(l, CHECKED);
 	r = l->checked;
 	if (!r)
@@ -281,14 +331,7 @@ static int main_lane(struct lanes *l)
 	count_unshown_errors(lk);
 	if (!r)
 		r = finish_image(lk);
-	if (blob_opened && r)
-		link_blob_abandon(&blob);
-	else if (blob_opened) {
-		blob.hold_replaced = true;
-		r = link_blob_commit(&blob, lk->image, (size_t)lk->image_size);
-		l->replaced = blob.replaced;
-		post(l, COMMITTED);
-	}
+	r = write_blob(l, &blob, blob_opened, r);
 	/* while the helper frees the old blob: the image and the module
 	 * file are not needed any more (a dry run's caller is done with it) */
 	image_free(lk);
@@ -298,13 +341,13 @@ static int main_lane(struct lanes *l)
 	return r;
 }
 
-/* Runs both lanes; false when no helper thread could be started (nothing
- * has been done then). */
-static bool two_lanes(struct linker *lk, const struct ksym_table *kt, struct symbols_job *reading,
-		      int *result)
+/* Runs the lanes: a helper thread for a large module on two CPUs, else
+ * (or when no thread can be started) one lane. */
+static int run_lanes(struct linker *lk, const struct ksym_table *kt, struct symbols_job *reading,
+		     bool two)
 {
 	struct lanes l = {
-		.lk = lk, .kt = kt, .reading = reading, .shared = !lk->arch->apply_section,
+		.lk = lk, .kt = kt, .reading = reading,
 		.queue = { .secs = NULL, .items = NULL }, .replaced = -1,
 	};
 	pthread_t helper;
@@ -312,32 +355,25 @@ static bool two_lanes(struct linker *lk, const struct ksym_table *kt, struct sym
 
 	pthread_mutex_init(&l.lock, NULL);
 	pthread_cond_init(&l.changed, NULL);
-	if (thread_start_beside(&helper, helper_lane, &l) != 0) {
-		pthread_mutex_destroy(&l.lock);
-		pthread_cond_destroy(&l.changed);
-		return false;
-	}
+	/* set before the helper starts, which reads them */
+	l.two = two;
+	l.shared = two && !lk->arch->apply_section;
+	if (two && thread_start_beside(&helper, helper_lane, &l) != 0)
+		l.two = l.shared = false;
 	r = main_lane(&l);
-	pthread_join(helper, NULL);
+	if (l.two)
+		pthread_join(helper, NULL);
 	if (l.symbols_err)
 		r = l.symbols_err;	/* a symbol file that cannot be read wins */
 	queue_release(&l.queue);
 	pthread_mutex_destroy(&l.lock);
 	pthread_cond_destroy(&l.changed);
-	*result = r;
-	return true;
+	return r;
 }
 
-/* With reading, the symbol files are read into kt first (or beside the
- * layout, for a large module); without, kt has been read already. */
 int link_steps(struct linker *lk, const struct ksym_table *kt, struct symbols_job *reading)
 {
-	int r;
-
 	if (lk->job->probe)
 		return probe(lk, kt, reading);
-	if (lk->elf->size >= OVERLAP_MIN_FILE && thread_have_two_cpus() && two_lanes(lk, kt, reading, &r))
-		return r;
-	return one_lane(lk, kt, reading);
+	return run_lanes(lk, kt, reading, lk->elf->size >= OVERLAP_MIN_FILE && thread_have_two_cpus());
 }
-
