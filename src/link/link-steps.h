@@ -35,7 +35,7 @@ int compute_symbol_values(struct linker *lk);
 /* ---- link-reloc.c: the relocation queue ---------------------------------- */
 
 /* What is left to relocate, as items that two threads take one at a time
- * (see "Two lanes" in link-lanes.c).  Shared, an item is every relocation
+ * (see "One lane or two" in link-lanes.c).  Shared, an item is every relocation
  * section of one target section, applied in section order: no field is
  * then written by two threads, and the kernel's zero-before check sees
  * what one thread would.  The heaviest items go first, so that the threads
