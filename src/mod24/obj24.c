@@ -9,11 +9,11 @@
  * a name lists are the original's (obj_add_symbol): a global beats a
  * local, a definition beats an undefined reference or a weak one.  The
  * load order is the original's too (obj_load_order_prio). */
-#include "util.h"
 #include "mod24-int.h"
 #include "arch/arch.h"
 #include "link.h"
 #include "log.h"
+#include "map.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -712,56 +712,33 @@ uint8_t *obj24_image(const struct obj24 *o)
 
 /* ---- The load map ------------------------------------------------------------- */
 
-static int by_value(const void *a, const void *b)
-{
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	uint64_t vx = obj24_final_value(sort_obj, (long)x), vy = obj24_final_value(sort_obj, (long)y);
-
-	if (vx != vy)
-		return vx < vy ? -1 : 1;
-	return (x > y) - (x < y);
-}
-
-static char letter(const struct obj24 *o, const struct sym24 *s)
-{
-	char c = 'A';
-
-	if (s->where == SYM24_SECTION) {
-		const struct sec24 *sec = &o->secs[s->sec];
-
-		c = sec->type == SHT_NOBITS ? 'B' : sec->flags & SHF_EXECINSTR ? 'T'
-			: sec->flags & SHF_WRITE ? 'D' : 'R';
-	}
-	return s->bind == STB_LOCAL ? (char)(c - 'A' + 'a') : c;
-}
-
 /* print_load_map(): sections in load order, then every listed symbol of
- * a loaded section or absolute, by value. */
+ * a loaded section or absolute, by value; in the format of map.h. */
 int obj24_print_map(const struct obj24 *o)
 {
 	int width = o->ptr * 2;
 	uint64_t mask = o->ptr == 8 ? UINT64_MAX : UINT32_MAX;
-	size_t *v = malloc((o->nsyms ? o->nsyms : 1) * sizeof(*v)), n = 0;
+	struct map_symbol *v = malloc((o->nsyms ? o->nsyms : 1) * sizeof(*v));
+	size_t n = 0;
 
 	if (!v)
 		return -ENOMEM;
-	log_output("Sections:       Size      %-*s  Align", width, "Address");
+	map_print_sections_header(width);
 	for (size_t i = o->first; i != SEC24_END; i = o->secs[i].next)
-		log_output("%-15s %08" PRIx64 "  %0*" PRIx64 "  2**%u", o->secs[i].name, o->secs[i].size, width,
-			   o->secs[i].addr & mask, log2_floor(o->secs[i].align));
+		map_print_section(width, o->secs[i].name, o->secs[i].size, o->secs[i].addr & mask, o->secs[i].align);
 	for (size_t i = 1; i < o->nsyms; i++) {
 		const struct sym24 *s = &o->syms[i];
+		const struct sec24 *sec = s->where == SYM24_SECTION ? &o->secs[s->sec] : NULL;
 
-		if (s->listed && (s->where == SYM24_ABS || (s->where == SYM24_SECTION && o->secs[s->sec].alloc)))
-			v[n++] = i;
+		if (!s->listed || !(s->where == SYM24_ABS || (sec && sec->alloc)))
+			continue;
+		v[n++] = (struct map_symbol){
+			.value = obj24_final_value(o, (long)i), .index = i, .name = s->name,
+			.letter = map_letter(sec ? MAP_IN_SECTION : MAP_ABSOLUTE, sec ? sec->type : 0,
+					     sec ? sec->flags : 0, s->bind == STB_LOCAL),
+		};
 	}
-	sort_obj = o;
-	qsort(v, n, sizeof(*v), by_value);
-	log_output("%s", "");
-	log_output("Symbols:");
-	for (size_t k = 0; k < n; k++)
-		log_output("%0*" PRIx64 " %c %s", width, obj24_final_value(o, (long)v[k]) & mask,
-			   letter(o, &o->syms[v[k]]), o->syms[v[k]].name);
+	map_print_symbols(width, v, n);
 	free(v);
 	return 0;
 }

@@ -1,6 +1,6 @@
 #!/bin/sh
 # A module of 1.5 MiB or more is linked on two lanes, the second on a
-# thread of its own (src/link/link.c, "Two lanes"): symbols and checks beside
+# thread of its own (src/link/link-lanes.c, "One lane or two"): symbols and checks beside
 # the layout and the image, relocation shared, the old blob freed beside
 # the rest.  Its results and its failures must be those of a one-lane
 # link: the same blob, the same messages, no file left behind, and an old

@@ -31,7 +31,7 @@ for pair in amd64:x86_64 i386:i386 arm64:aarch64; do
 	rm -f "${TMPDIR:-/tmp}/fetch.$$"
 	RELEASE=6.1.0-test sh "$oracle/compare.sh" "$arch" "$dir" "$oracle/modules/$m-relocs.ko"
 	# the same module padded past 1.5 MiB (an .init section of zeros, laid
-	# out last), which the linker takes on two lanes (src/link/link.c)
+	# out last), which the linker takes on two lanes (src/link/link-lanes.c)
 	padded=$(mktemp -d)
 	objcopy=$(. "$oracle/settings.sh"; echo "$OBJCOPY")
 	head -c 1600000 /dev/zero > "$padded/zeros"
@@ -56,7 +56,7 @@ for pair in amd64:x86_64 i386:i386 arm64:aarch64; do
 done
 
 # A module of 1.5 MiB or more (OVERLAP_MIN_FILE) is linked on two lanes
-# (src/link/link.c): when the link of a real one fails, the message is the
+# (src/link/link-lanes.c): when the link of a real one fails, the message is the
 # link's and no file is left behind (tests/cli/link-lanes.sh has more).
 # (Its successful blobs are among the ten largest compared above.)
 if dir=$(sh "$oracle/fetch.sh" amd64 2> /dev/null); then
