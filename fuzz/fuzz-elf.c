@@ -11,6 +11,7 @@
 #include <elf.h>
 
 #include "elf.h"
+#include "machine.h"
 #include "modinfo.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -177,7 +178,7 @@ static void check_modinfo(const struct elf_file *elf)
 		if (len)
 			FUZZ_ASSERT(inside(name, len + 1, ver->data, ver->size));
 	}
-	(void)elf_machine_name(elf->machine);
+	(void)machine_name(elf->machine);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -482,21 +482,3 @@ size_t elf_reloc_batch(const struct elf_file *elf, size_t s, size_t first, size_
 	}
 	return k;
 }
-
-const char *elf_machine_name(uint16_t machine)
-{
-	switch (machine) {
-	case EM_X86_64: return "x86_64";
-	case EM_386: return "i386";
-	case EM_AARCH64: return "aarch64";
-	case EM_ARM: return "arm";
-	case EM_RISCV: return "riscv";
-	case EM_PPC: return "powerpc";
-	case EM_PPC64: return "powerpc64";
-	case EM_S390: return "s390";
-	case EM_MIPS: return "mips";
-	case EM_SPARCV9: return "sparc64";
-	case EM_LOONGARCH: return "loongarch";
-	default: return "unknown";
-	}
-}

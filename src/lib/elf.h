@@ -104,7 +104,4 @@ int elf_reloc(const struct elf_file *elf, size_t s, size_t i,
 size_t elf_reloc_batch(const struct elf_file *elf, size_t s, size_t first, size_t n,
 		       struct elf_reloc *out);
 
-/* A short name for e_machine ("x86_64", "i386", "aarch64", ...). */
-const char *elf_machine_name(uint16_t machine);
-
 #endif

@@ -40,10 +40,10 @@ static bool is_init_name(const char *name)
 
 static unsigned priority(const struct linker *lk, size_t i)
 {
-	const struct link_sec *s = &lk->secs[i];
+	const struct link_sec *s = &lk->rc.secs[i];
 	unsigned p = 0;
 
-	if (!is_init_name(lk->elf->sections[i].name))
+	if (!is_init_name(lk->rc.elf->sections[i].name))
 		p |= 64;
 	if (s->flags & SHF_EXECINSTR)
 		p |= 16;
@@ -56,15 +56,15 @@ static unsigned priority(const struct linker *lk, size_t i)
 
 static bool loadable(const struct linker *lk, size_t i)
 {
-	return (lk->secs[i].flags & SHF_ALLOC) && lk->secs[i].type != SHT_NULL &&
-	       !link_section_dropped(lk->elf->sections[i].name);
+	return (lk->rc.secs[i].flags & SHF_ALLOC) && lk->rc.secs[i].type != SHT_NULL &&
+	       !link_section_dropped(lk->rc.elf->sections[i].name);
 }
 
 #define NO_PRIORITY 128u	/* above every priority(): not loaded */
 
 int link_load_order(const struct linker *lk, size_t **order, size_t *n)
 {
-	const struct elf_file *elf = lk->elf;
+	const struct elf_file *elf = lk->rc.elf;
 	size_t *v = malloc(elf->nsections * sizeof(*v));
 	unsigned char *prio = malloc(elf->nsections ? elf->nsections : 1);
 	size_t start[NO_PRIORITY + 1] = { 0 }, k;
@@ -112,27 +112,27 @@ int link_layout(struct linker *lk)
 
 	if (r)
 		return r;
-	lk->init_start = lk->init_end = 0;
+	lk->rc.init_start = lk->rc.init_end = 0;
 	for (size_t k = 0; k < n; k++) {
-		struct link_sec *s = &lk->secs[order[k]];
+		struct link_sec *s = &lk->rc.secs[order[k]];
 		uint64_t a = s->align ? s->align : 1;
 
 		if (a & (a - 1) || s->size > ((uint64_t)1 << 40)) {
 			log_error("%s: section %s: bad size or alignment", lk->job->path,
-				  lk->elf->sections[order[k]].name);
+				  lk->rc.elf->sections[order[k]].name);
 			free(order);
 			return -ENOEXEC;
 		}
 		addr = align_up(addr, a);
 		s->placed = true;
-		s->init = is_init_name(lk->elf->sections[order[k]].name);
+		s->init = is_init_name(lk->rc.elf->sections[order[k]].name);
 		s->addr = addr;
 		s->offset = addr - lk->base;
-		if (s->init && !lk->init_start)
-			lk->init_start = addr;
+		if (s->init && !lk->rc.init_start)
+			lk->rc.init_start = addr;
 		addr += s->size;
 		if (s->init)
-			lk->init_end = addr;
+			lk->rc.init_end = addr;
 	}
 	lk->image_size = addr - lk->base;
 	free(order);
@@ -168,7 +168,7 @@ static int read_address(const char *path, uint64_t *out)
  * symbol's offset.  0 (with a warning) when none can be found. */
 static uint64_t percpu_base(const struct linker *lk, const char *root, const char *module, size_t sec)
 {
-	const struct elf_file *elf = lk->elf;
+	const struct elf_file *elf = lk->rc.elf;
 	struct ksym_table kt;
 	char path[4096];
 	uint64_t base = 0;
@@ -214,12 +214,12 @@ static uint64_t percpu_base(const struct linker *lk, const char *root, const cha
  * error (-EINVAL).  0: the name is a file name. */
 static int unreadable_name(struct linker *lk, const char *root, const char *name, size_t i)
 {
-	const char *sec = lk->elf->sections[i].name, *why = module_name_problem(sec);
+	const char *sec = lk->rc.elf->sections[i].name, *why = module_name_problem(sec);
 
 	if (!why)
 		return 0;
-	if (lk->secs[i].size == 0 || lk->secs[i].init) {
-		lk->secs[i].addr = 0;
+	if (lk->rc.secs[i].size == 0 || lk->rc.secs[i].init) {
+		lk->rc.secs[i].addr = 0;
 		return 1;
 	}
 	log_error("%s: section '%s' cannot name a file under %s/sys/module/%s/sections: %s",
@@ -232,14 +232,14 @@ static int unreadable_name(struct linker *lk, const char *root, const char *name
  * keeps our offsets; only the run-time addresses change. */
 int link_loaded_addresses(struct linker *lk, const char *root, const char *name)
 {
-	const struct elf_file *elf = lk->elf;
+	const struct elf_file *elf = lk->rc.elf;
 	char path[4096];
 	bool any = false;
 
 	if (!root)
 		root = "";
 	for (size_t i = 1; i < elf->nsections; i++) {
-		struct link_sec *s = &lk->secs[i];
+		struct link_sec *s = &lk->rc.secs[i];
 		uint64_t a = 0;
 		int r;
 
@@ -276,16 +276,16 @@ int link_loaded_addresses(struct linker *lk, const char *root, const char *name)
 		return -EPERM;
 	}
 	/* the .init part where the kernel put it (arm64 picks the PLT by it) */
-	lk->init_start = lk->init_end = 0;
+	lk->rc.init_start = lk->rc.init_end = 0;
 	for (size_t i = 1; i < elf->nsections; i++) {
-		const struct link_sec *s = &lk->secs[i];
+		const struct link_sec *s = &lk->rc.secs[i];
 
 		if (!s->placed || !s->init || !s->addr)
 			continue;
-		if (!lk->init_start || s->addr < lk->init_start)
-			lk->init_start = s->addr;
-		if (s->addr + s->size > lk->init_end)
-			lk->init_end = s->addr + s->size;
+		if (!lk->rc.init_start || s->addr < lk->rc.init_start)
+			lk->rc.init_start = s->addr;
+		if (s->addr + s->size > lk->rc.init_end)
+			lk->rc.init_end = s->addr + s->size;
 	}
 	return 0;
 }

@@ -1,11 +1,24 @@
-/* Between the parts of the linker: link.c (driver, resolution, checks,
- * relocation loop), layout.c, map.c and blob.c.  struct linker itself is
- * in arch/arch.h, because the arch files share it. */
+/* Between the parts of the linker: link.c and link-*.c (driver,
+ * resolution, checks, relocation loop), layout.c, map.c and blob.c.  The
+ * arch files see only the relocation context inside struct linker
+ * (struct reloc_ctx, arch/arch.h). */
 #ifndef INSMOD_LINK_INT_H
 #define INSMOD_LINK_INT_H
 
 #include "arch/arch.h"
 #include "link.h"
+
+/* State of one link.  What the arch files may see (the ELF file, the
+ * section table, the symbols' values, the image, the init range, their
+ * own state, the error count) lives in rc, and only there. */
+struct linker {
+	const struct link_job *job;
+	struct reloc_ctx rc;
+	void *image_map;		/* the image's mapping when mmap'ed, else NULL */
+	size_t image_map_size;
+	uint64_t image_size;
+	uint64_t base;
+};
 
 /* layout.c: decides which sections are loaded and where (secs[].placed,
  * .offset, .addr, .init), sets image_size and init_start/init_end. */

@@ -45,8 +45,8 @@ void image_free(struct linker *lk)
 	if (lk->image_map)
 		munmap(lk->image_map, lk->image_map_size);
 	else
-		free(lk->image);
-	lk->image = lk->image_map = NULL;
+		free(lk->rc.image);
+	lk->rc.image = lk->image_map = NULL;
 }
 
 /* Each loaded section with contents copied to its offset; padding and
@@ -54,16 +54,16 @@ void image_free(struct linker *lk)
  * (link_run reports -ENOMEM). */
 static int build_image(struct linker *lk)
 {
-	const struct elf_file *elf = lk->elf;
+	const struct elf_file *elf = lk->rc.elf;
 
-	lk->image = image_alloc(lk);
-	if (!lk->image)
+	lk->rc.image = image_alloc(lk);
+	if (!lk->rc.image)
 		return -ENOMEM;
 	for (size_t i = 1; i < elf->nsections; i++) {
-		const struct link_sec *s = &lk->secs[i];
+		const struct link_sec *s = &lk->rc.secs[i];
 
 		if (s->placed && s->type != SHT_NOBITS && elf->sections[i].data)
-			memcpy(lk->image + s->offset, elf->sections[i].data,
+			memcpy(lk->rc.image + s->offset, elf->sections[i].data,
 			       (size_t)(s->size < elf->sections[i].size ? s->size : elf->sections[i].size));
 	}
 	return 0;
@@ -78,8 +78,8 @@ static int lay_out(struct linker *lk)
 	const struct link_job *job = lk->job;
 	int r = 0;
 
-	if (lk->arch->frob_sections)
-		r = lk->arch->frob_sections(lk);
+	if (lk->rc.arch->frob_sections)
+		r = lk->rc.arch->frob_sections(&lk->rc);
 	if (!r)
 		r = link_layout(lk);
 	/* the kernel's module area is at most a few GiB; a larger image is a
@@ -302,7 +302,7 @@ static int write_blob(struct lanes *l, struct blob_file *blob, bool opened, int 
 	if (!opened)
 		link_blob_open(blob, lk->job->blob_path, (size_t)lk->image_size);
 	blob->hold_replaced = l->two;
-	r = link_blob_commit(blob, lk->image, (size_t)lk->image_size);
+	r = link_blob_commit(blob, lk->rc.image, (size_t)lk->image_size);
 	l->replaced = blob->replaced;
 	post(l, COMMITTED);
 	return r;
@@ -357,7 +357,7 @@ static int run_lanes(struct linker *lk, const struct ksym_table *kt, struct symb
 	pthread_cond_init(&l.changed, NULL);
 	/* set before the helper starts, which reads them */
 	l.two = two;
-	l.shared = two && !lk->arch->apply_section;
+	l.shared = two && !lk->rc.arch->apply_section;
 	if (two && thread_start_beside(&helper, helper_lane, &l) != 0)
 		l.two = l.shared = false;
 	r = main_lane(&l);
@@ -375,5 +375,5 @@ int link_steps(struct linker *lk, const struct ksym_table *kt, struct symbols_jo
 {
 	if (lk->job->probe)
 		return probe(lk, kt, reading);
-	return run_lanes(lk, kt, reading, lk->elf->size >= OVERLAP_MIN_FILE && thread_have_two_cpus());
+	return run_lanes(lk, kt, reading, lk->rc.elf->size >= OVERLAP_MIN_FILE && thread_have_two_cpus());
 }

@@ -24,24 +24,24 @@
  * inside one loaded section; NULL if there are none. */
 static uint8_t *at_address(const struct linker *lk, uint64_t addr, uint64_t len)
 {
-	for (size_t i = 1; i < lk->elf->nsections; i++) {
-		const struct link_sec *s = &lk->secs[i];
+	for (size_t i = 1; i < lk->rc.elf->nsections; i++) {
+		const struct link_sec *s = &lk->rc.secs[i];
 
 		if (s->placed && addr >= s->addr && addr - s->addr <= s->size &&
 		    len <= s->size - (addr - s->addr))
-			return lk->image + s->offset + (addr - s->addr);
+			return lk->rc.image + s->offset + (addr - s->addr);
 	}
 	return NULL;
 }
 
 static unsigned ptr_size(const struct linker *lk)
 {
-	return lk->elf->is64 ? 8 : 4;
+	return lk->rc.elf->is64 ? 8 : 4;
 }
 
 static uint64_t read_ptr(const struct linker *lk, const uint8_t *p)
 {
-	return elf_read_uint(lk->elf, p, ptr_size(lk));
+	return elf_read_uint(lk->rc.elf, p, ptr_size(lk));
 }
 
 /* Bytes of one value of a kind, as the kernel's param_set_* stores it. */
@@ -60,12 +60,12 @@ static unsigned value_size(const struct linker *lk, enum param_kind k)
 /* The __param entry whose name is name: its arg pointer, or 0. */
 static uint64_t find_param_arg(const struct linker *lk, size_t sec, const char *name)
 {
-	unsigned entsize = lk->elf->is64 ? 40 : 20, argoff = lk->elf->is64 ? 32 : 16;
-	const struct link_sec *s = &lk->secs[sec];
+	unsigned entsize = lk->rc.elf->is64 ? 40 : 20, argoff = lk->rc.elf->is64 ? 32 : 16;
+	const struct link_sec *s = &lk->rc.secs[sec];
 	size_t len = strlen(name);
 
 	for (uint64_t off = 0; off + entsize <= s->size; off += entsize) {
-		const uint8_t *e = lk->image + s->offset + off;
+		const uint8_t *e = lk->rc.image + s->offset + off;
 		const uint8_t *n = at_address(lk, read_ptr(lk, e), len + 1);
 
 		if (n && memcmp(n, name, len) == 0 && n[len] == '\0')
@@ -89,7 +89,7 @@ static int write_string(struct linker *lk, const struct param_value *v, uint64_t
 
 	if (!ks)
 		return param_error(lk, v, "its kparam_string is not in the image");
-	maxlen = elf_read_uint(lk->elf, ks, 4);
+	maxlen = elf_read_uint(lk->rc.elf, ks, 4);
 	buf = read_ptr(lk, ks + p);
 	if (v->elems[0].str_len + 1 > maxlen)
 		return param_error(lk, v, "string too long for its buffer (the kernel says ENOSPC)");
@@ -110,8 +110,8 @@ static int write_array(struct linker *lk, const struct param_value *v, uint64_t 
 
 	if (!ka)
 		return param_error(lk, v, "its kparam_array is not in the image");
-	max = elf_read_uint(lk->elf, ka, 4);
-	elemsize = elf_read_uint(lk->elf, ka + 4, 4);
+	max = elf_read_uint(lk->rc.elf, ka, 4);
+	elemsize = elf_read_uint(lk->rc.elf, ka + 4, 4);
 	num = read_ptr(lk, ka + 8);
 	elem = read_ptr(lk, ka + 8 + 2 * (uint64_t)p);
 	if (v->count > max)
@@ -122,12 +122,12 @@ static int write_array(struct linker *lk, const struct param_value *v, uint64_t 
 	if (!dst)
 		return param_error(lk, v, "its array is not in the image");
 	for (size_t i = 0; i < v->count; i++)
-		elf_write_uint(lk->elf, dst + i * size, size, v->elems[i].u);
+		elf_write_uint(lk->rc.elf, dst + i * size, size, v->elems[i].u);
 	if (num) {
 		n = at_address(lk, num, 4);
 		if (!n)
 			return param_error(lk, v, "its element count is not in the image");
-		elf_write_uint(lk->elf, n, 4, v->count);
+		elf_write_uint(lk->rc.elf, n, 4, v->count);
 	}
 	return 0;
 }
@@ -154,19 +154,19 @@ static int write_one(struct linker *lk, size_t sec, const struct param_value *v)
 	dst = at_address(lk, arg, size);
 	if (!dst)
 		return param_error(lk, v, "its variable is not in the image");
-	elf_write_uint(lk->elf, dst, size, v->elems[0].u);
+	elf_write_uint(lk->rc.elf, dst, size, v->elems[0].u);
 	return 0;
 }
 
 int link_write_params(struct linker *lk)
 {
 	const struct param_set *set = lk->job->params;
-	size_t sec = elf_find_section(lk->elf, "__param");
+	size_t sec = elf_find_section(lk->rc.elf, "__param");
 	int err = 0;
 
 	if (!set || set->count == 0)
 		return 0;
-	if (!sec || !lk->secs[sec].placed) {
+	if (!sec || !lk->rc.secs[sec].placed) {
 		log_error("%s: has no __param section, so parameters cannot be set", lk->job->path);
 		return -EINVAL;
 	}
@@ -186,8 +186,8 @@ int link_write_params(struct linker *lk)
 /* -o: struct module's name field (the kernel uses it, not .modinfo). */
 int link_write_name(struct linker *lk)
 {
-	const struct link_sec *s = &lk->secs[lk->elf->this_module];
-	size_t off = module_name_offset(lk->elf), cap = module_name_capacity(lk->elf);
+	const struct link_sec *s = &lk->rc.secs[lk->rc.elf->this_module];
+	size_t off = module_name_offset(lk->rc.elf), cap = module_name_capacity(lk->rc.elf);
 	const char *name = lk->job->module_name;
 	size_t len;
 
@@ -198,9 +198,9 @@ int link_write_name(struct linker *lk)
 		log_error("%s: module name %s is longer than %zu characters", lk->job->path, name, cap - 1);
 		return -EINVAL;
 	}
-	if (memcmp(lk->image + s->offset + off, name, len + 1) == 0)
+	if (memcmp(lk->rc.image + s->offset + off, name, len + 1) == 0)
 		return 0;
-	memset(lk->image + s->offset + off, 0, cap);
-	memcpy(lk->image + s->offset + off, name, len);
+	memset(lk->rc.image + s->offset + off, 0, cap);
+	memcpy(lk->rc.image + s->offset + off, name, len);
 	return 0;
 }

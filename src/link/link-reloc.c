@@ -3,6 +3,7 @@
  * what is left to relocate, which one or two lanes work through. */
 #include "link-steps.h"
 #include "log.h"
+#include "machine.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -18,16 +19,15 @@
 
 static pthread_mutex_t error_lock = PTHREAD_MUTEX_INITIALIZER;
 
-int link_reloc_error(struct linker *lk, const struct reloc_site *site, const char *fmt, ...)
+int link_reloc_error(struct reloc_ctx *rc, const struct reloc_site *site, const char *fmt, ...)
 {
 	char msg[256], tname[32];
-	const char *name = lk->arch && lk->arch->reloc_name ? lk->arch->reloc_name(site->type) : NULL;
-	const char *path = lk->job ? lk->job->path : "module";
-	const char *sec = lk->elf ? lk->elf->sections[site->target].name : "?";
+	const char *name = rc->arch && rc->arch->reloc_name ? rc->arch->reloc_name(site->type) : NULL;
+	const char *sec = rc->elf ? rc->elf->sections[site->target].name : "?";
 	va_list ap;
 
 	pthread_mutex_lock(&error_lock);	/* relocation may run on two threads */
-	if (++lk->errors > MAX_RELOC_ERRORS) {
+	if (++rc->errors > MAX_RELOC_ERRORS) {
 		pthread_mutex_unlock(&error_lock);
 		return -ENOEXEC;
 	}
@@ -38,28 +38,54 @@ int link_reloc_error(struct linker *lk, const struct reloc_site *site, const cha
 		snprintf(tname, sizeof(tname), "type %" PRIu32, site->type);
 		name = tname;
 	}
-	log_error("%s: relocation %s at %s+0x%" PRIx64 " against %s: %s", path, name, sec,
-		  site->offset, link_symbol_name(lk, site->sym), msg);
+	log_error("%s: relocation %s at %s+0x%" PRIx64 " against %s: %s", link_module_path(rc), name,
+		  sec, site->offset, link_symbol_name(rc, site->sym), msg);
 	pthread_mutex_unlock(&error_lock);
 	return -ENOEXEC;
 }
 
-int link_check_room(struct linker *lk, const struct reloc_site *site, unsigned width)
+int link_check_room(struct reloc_ctx *rc, const struct reloc_site *site, unsigned width)
 {
 	if (site->room >= width)
 		return 0;
-	return link_reloc_error(lk, site, "a %u-byte field does not fit in the section (%" PRIu64
+	return link_reloc_error(rc, site, "a %u-byte field does not fit in the section (%" PRIu64
 				" bytes left)", width, site->room);
+}
+
+/* A bound as the message shows it: signed for a signed range. */
+static void format_bound(char *buf, size_t size, int64_t v, bool is_signed)
+{
+	if (v == 0)
+		snprintf(buf, size, "0");
+	else if (is_signed && v < 0)
+		snprintf(buf, size, "-0x%" PRIx64, -(uint64_t)v);
+	else
+		snprintf(buf, size, "0x%" PRIx64, (uint64_t)v);
+}
+
+int link_check_range(struct reloc_ctx *rc, const struct reloc_site *site, int64_t val,
+		     int64_t lo, int64_t hi, const char *why)
+{
+	char v[24], l[24], h[24];
+	bool is_signed = lo < 0;
+
+	if (val >= lo && val <= hi)
+		return 0;
+	format_bound(v, sizeof(v), val, is_signed);
+	format_bound(l, sizeof(l), lo, is_signed);
+	format_bound(h, sizeof(h), hi, is_signed);
+	return link_reloc_error(rc, site, "value %s is out of range [%s, %s] for the field%s%s%s", v, l, h,
+				why ? " (" : "", why ? why : "", why ? ")" : "");
 }
 
 /* ---- Relocation --------------------------------------------------------- */
 
 /* Fills *site from a decoded entry: where the field is, where it will
  * run, and S. */
-static int fill_site(struct linker *lk, size_t relsec, size_t i, const struct elf_reloc *r,
+static int fill_site(struct reloc_ctx *rc, size_t relsec, size_t i, const struct elf_reloc *r,
 		     struct reloc_site *site)
 {
-	const struct elf_file *elf = lk->elf;
+	const struct elf_file *elf = rc->elf;
 	const struct link_sec *t;
 
 	site->relsec = relsec;
@@ -69,51 +95,51 @@ static int fill_site(struct linker *lk, size_t relsec, size_t i, const struct el
 	site->sym = r->sym;
 	site->offset = r->offset;
 	site->A = r->addend;
-	t = &lk->secs[site->target];
+	t = &rc->secs[site->target];
 	site->P = t->addr + r->offset;
-	site->loc = lk->image + t->offset + r->offset;
+	site->loc = rc->image + t->offset + r->offset;
 	site->room = t->size >= r->offset ? t->size - r->offset : 0;
-	site->S = lk->symval[r->sym];
+	site->S = rc->symval[r->sym];
 	if (t->type == SHT_NOBITS && elf->sections[site->target].type == SHT_NOBITS)
-		return link_reloc_error(lk, site, "relocation in a section without contents (NOBITS)");
-	if (lk->symlost[r->sym]) {
+		return link_reloc_error(rc, site, "relocation in a section without contents (NOBITS)");
+	if (rc->symlost[r->sym]) {
 		struct elf_symbol s;
 
 		elf_symbol(elf, r->sym, &s);
-		return link_reloc_error(lk, site, "the symbol is in section %s, which is not loaded", s.shndx <
+		return link_reloc_error(rc, site, "the symbol is in section %s, which is not loaded", s.shndx <
 					elf->nsections ? elf->sections[s.shndx].name : "(of the definition it resolves to)");
 	}
 	return 0;
 }
 
-int link_site(struct linker *lk, size_t relsec, size_t i, struct reloc_site *site)
+int link_site(struct reloc_ctx *rc, size_t relsec, size_t i, struct reloc_site *site)
 {
 	struct elf_reloc r;
-	int err = elf_reloc(lk->elf, relsec, i, &r);
+	int err = elf_reloc(rc->elf, relsec, i, &r);
 
-	return err ? err : fill_site(lk, relsec, i, &r, site);
+	return err ? err : fill_site(rc, relsec, i, &r, site);
 }
 
 /* The arch file's quick pass, with apply_one for each entry it leaves. */
-static int apply_quickly(struct linker *lk, size_t relsec)
+static int apply_quickly(struct reloc_ctx *rc, size_t relsec)
 {
-	const struct elf_file *elf = lk->elf;
+	const struct elf_file *elf = rc->elf;
 	const struct elf_section *rs = &elf->sections[relsec];
-	const struct link_sec *t = &lk->secs[rs->info];
+	const struct link_sec *t = &rc->secs[rs->info];
 	struct reloc_quick q = {
 		.entries = rs->data, .limit = elf->sections[rs->info].size,
-		.loc = lk->image + t->offset, .addr = t->addr, .size = t->size,
-		.symval = lk->symval, .symlost = lk->symlost, .nsymbols = elf->nsymbols,
+		.loc = rc->image + t->offset, .addr = t->addr, .size = t->size,
+		.symval = rc->symval, .symlost = rc->symlost, .nsymbols = elf->nsymbols,
 	};
 	size_t n = elf_reloc_count(elf, relsec), i = 0;
 	int err = 0;
 
-	while ((i = lk->arch->apply_quick(&q, i, n)) < n) {
+	while ((i = rc->arch->apply_quick(&q, i, n)) < n) {
 		struct reloc_site site;
-		int r = link_site(lk, relsec, i++, &site);
+		int r = link_site(rc, relsec, i++, &site);
 
 		if (!r)
-			r = lk->arch->apply_one(lk, &site);
+			r = rc->arch->apply_one(rc, &site);
 		if (r && !err)
 			err = r;
 	}
@@ -124,24 +150,24 @@ static int apply_quickly(struct linker *lk, size_t relsec)
  * accessor call per field would cost more than applying them. */
 #define RELOC_BATCH 256
 
-int link_apply_section_in_order(struct linker *lk, size_t relsec)
+int link_apply_section_in_order(struct reloc_ctx *rc, size_t relsec)
 {
-	size_t n = elf_reloc_count(lk->elf, relsec), i = 0;
+	size_t n = elf_reloc_count(rc->elf, relsec), i = 0;
 	struct elf_reloc batch[RELOC_BATCH];
 	int err = 0;
 
 	/* a target without contents is refused entry by entry below */
-	if (lk->arch->apply_quick && lk->secs[lk->elf->sections[relsec].info].type != SHT_NOBITS)
-		return apply_quickly(lk, relsec);
+	if (rc->arch->apply_quick && rc->secs[rc->elf->sections[relsec].info].type != SHT_NOBITS)
+		return apply_quickly(rc, relsec);
 	while (i < n) {
-		size_t got = elf_reloc_batch(lk->elf, relsec, i, RELOC_BATCH, batch);
+		size_t got = elf_reloc_batch(rc->elf, relsec, i, RELOC_BATCH, batch);
 
 		for (size_t k = 0; k < got; k++) {
 			struct reloc_site site;
-			int r = fill_site(lk, relsec, i + k, &batch[k], &site);
+			int r = fill_site(rc, relsec, i + k, &batch[k], &site);
 
 			if (!r)
-				r = lk->arch->apply_one(lk, &site);
+				r = rc->arch->apply_one(rc, &site);
 			if (r && !err)
 				err = r;
 		}
@@ -149,7 +175,7 @@ int link_apply_section_in_order(struct linker *lk, size_t relsec)
 		if (got < RELOC_BATCH && i < n) {
 			/* a bad entry: elf_reloc() says what is wrong with it */
 			struct elf_reloc bad;
-			int r = elf_reloc(lk->elf, relsec, i++, &bad);
+			int r = elf_reloc(rc->elf, relsec, i++, &bad);
 
 			if (!err)
 				err = r ? r : -ENOEXEC;
@@ -162,22 +188,23 @@ int link_apply_section_in_order(struct linker *lk, size_t relsec)
  * sections), refusing the kinds the kernel refuses. */
 static int reloc_sections(const struct linker *lk, size_t *list, size_t *n)
 {
-	const struct elf_file *elf = lk->elf;
+	const struct elf_file *elf = lk->rc.elf;
 
 	*n = 0;
 	for (size_t s = 1; s < elf->nsections; s++) {
 		const struct elf_section *rs = &elf->sections[s];
 
-		if (!elf_is_reloc_section(elf, s) || !lk->secs[rs->info].placed)
+		if (!elf_is_reloc_section(elf, s) || !lk->rc.secs[rs->info].placed)
 			continue;
 		if (rs->flags & 0x00100000 /* SHF_RELA_LIVEPATCH */) {
 			log_error("%s: section %s holds livepatch relocations, which only the kernel can apply",
 				  lk->job->path, rs->name);
 			return -ENOEXEC;
 		}
-		if (rs->type != lk->arch->reloc_section) {
+		if (rs->type != lk->rc.arch->reloc_section) {
 			log_error("%s: section %s: %s relocations are not supported on %s",
-				  lk->job->path, rs->name, rs->type == SHT_REL ? "REL" : "RELA", lk->arch->name);
+				  lk->job->path, rs->name, rs->type == SHT_REL ? "REL" : "RELA",
+				  machine_name(elf->machine));
 			return -ENOEXEC;
 		}
 		list[(*n)++] = s;
@@ -217,7 +244,7 @@ static int group_by_target(const struct linker *lk, struct reloc_queue *q)
 	if (!t)
 		return -ENOMEM;
 	for (size_t k = 0; k < q->nsecs; k++)
-		t[k] = (struct by_target){ lk->elf->sections[q->secs[k]].info, q->secs[k] };
+		t[k] = (struct by_target){ lk->rc.elf->sections[q->secs[k]].info, q->secs[k] };
 	qsort(t, q->nsecs, sizeof(*t), compare_target);
 	q->nitems = 0;
 	for (size_t k = 0; k < q->nsecs; k++) {
@@ -225,7 +252,7 @@ static int group_by_target(const struct linker *lk, struct reloc_queue *q)
 		if (k == 0 || t[k].target != t[k - 1].target)
 			q->items[q->nitems++] = (struct reloc_item){ k, 0, 0 };
 		q->items[q->nitems - 1].count++;
-		q->items[q->nitems - 1].entries += elf_reloc_count(lk->elf, t[k].sec);
+		q->items[q->nitems - 1].entries += elf_reloc_count(lk->rc.elf, t[k].sec);
 	}
 	free(t);
 	qsort(q->items, q->nitems, sizeof(*q->items), compare_heaviest);
@@ -234,7 +261,7 @@ static int group_by_target(const struct linker *lk, struct reloc_queue *q)
 
 int queue_build(const struct linker *lk, struct reloc_queue *q, bool shared)
 {
-	size_t n = lk->elf->nsections ? lk->elf->nsections : 1;
+	size_t n = lk->rc.elf->nsections ? lk->rc.elf->nsections : 1;
 	int r;
 
 	q->secs = malloc(n * sizeof(*q->secs));
@@ -247,7 +274,7 @@ int queue_build(const struct linker *lk, struct reloc_queue *q, bool shared)
 	if (r || shared)
 		return r ? r : group_by_target(lk, q);
 	for (size_t k = 0; k < q->nsecs; k++)
-		q->items[k] = (struct reloc_item){ k, 1, elf_reloc_count(lk->elf, q->secs[k]) };
+		q->items[k] = (struct reloc_item){ k, 1, elf_reloc_count(lk->rc.elf, q->secs[k]) };
 	q->nitems = q->nsecs;
 	return 0;
 }
@@ -269,8 +296,8 @@ int queue_work(struct linker *lk, struct reloc_queue *q)
 		const struct reloc_item *it = &q->items[k];
 
 		for (size_t j = it->first; j < it->first + it->count; j++) {
-			int r = lk->arch->apply_section ? lk->arch->apply_section(lk, q->secs[j])
-							: link_apply_section_in_order(lk, q->secs[j]);
+			int r = lk->rc.arch->apply_section ? lk->rc.arch->apply_section(&lk->rc, q->secs[j])
+							: link_apply_section_in_order(&lk->rc, q->secs[j]);
 
 			if (r && !err)
 				err = r;
@@ -281,8 +308,8 @@ int queue_work(struct linker *lk, struct reloc_queue *q)
 
 void count_unshown_errors(const struct linker *lk)
 {
-	if (lk->errors > MAX_RELOC_ERRORS)
+	if (lk->rc.errors > MAX_RELOC_ERRORS)
 		log_error("%s: %u more relocation errors not shown", lk->job->path,
-			  lk->errors - MAX_RELOC_ERRORS);
+			  lk->rc.errors - MAX_RELOC_ERRORS);
 }
 

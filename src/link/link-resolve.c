@@ -130,7 +130,7 @@ static void check_export(const struct linker *lk, const struct ksym *k, const ch
 		log_error("%s: uses GPL-only symbol %s, but its license is not GPL-compatible", path, name);
 		st->gpl_refused++;
 	}
-	if (k->ns && k->ns_len && !imports_namespace(lk->elf, k->ns, k->ns_len)) {
+	if (k->ns && k->ns_len && !imports_namespace(lk->rc.elf, k->ns, k->ns_len)) {
 		log_error("%s: uses symbol %s from namespace %.*s, but does not import it (MODULE_IMPORT_NS(%.*s))",
 			  path, name, (int)k->ns_len, k->ns, (int)k->ns_len, k->ns);
 		st->ns_refused++;
@@ -141,7 +141,7 @@ static void check_export(const struct linker *lk, const struct ksym *k, const ch
  * checks on it; reports every failure before returning. */
 static int resolve(struct linker *lk, const struct ksym_table *kt)
 {
-	const struct elf_file *elf = lk->elf;
+	const struct elf_file *elf = lk->rc.elf;
 	const char *path = lk->job->path;
 	struct resolve_state st = { .gpl = license_is_gpl_compatible(elf) };
 
@@ -158,11 +158,11 @@ static int resolve(struct linker *lk, const struct ksym_table *kt)
 		}
 		if (s.shndx != SHN_UNDEF || !s.name[0])
 			continue;
-		if (lk->arch->ignore_undefined && lk->arch->ignore_undefined(s.name))
+		if (lk->rc.arch->ignore_undefined && lk->rc.arch->ignore_undefined(s.name))
 			continue;
 		k = ksyms_lookup(kt, s.name);
 		if (k && (k->flags & KSYM_EXPORTED)) {
-			lk->symval[i] = k->addr;
+			lk->rc.symval[i] = k->addr;
 			check_export(lk, k, s.name, &st);
 		} else if (s.bind != STB_WEAK) {
 			log_complaint("%s: unresolved symbol %s", path, s.name);
@@ -225,7 +225,7 @@ static int check_modversions(const struct link_job *job, const struct ksym_table
 
 int compute_symbol_values(struct linker *lk)
 {
-	const struct elf_file *elf = lk->elf;
+	const struct elf_file *elf = lk->rc.elf;
 
 	for (size_t i = 1; i < elf->nsymbols; i++) {
 		struct elf_symbol s;
@@ -234,12 +234,12 @@ int compute_symbol_values(struct linker *lk)
 		if (s.shndx == SHN_UNDEF || s.shndx == SHN_COMMON)
 			continue;	/* resolve() set it (or left 0) */
 		if (s.shndx >= SHN_LORESERVE || s.shndx == SHN_UNDEF)
-			lk->symval[i] = s.value;	/* SHN_ABS and other reserved ones */
-		else if (lk->secs[s.shndx].placed)
-			lk->symval[i] = lk->secs[s.shndx].addr + s.value;
+			lk->rc.symval[i] = s.value;	/* SHN_ABS and other reserved ones */
+		else if (lk->rc.secs[s.shndx].placed)
+			lk->rc.symval[i] = lk->rc.secs[s.shndx].addr + s.value;
 		else {
-			lk->symval[i] = s.value;	/* not loaded: only an error if used */
-			lk->symlost[i] = 1;
+			lk->rc.symval[i] = s.value;	/* not loaded: only an error if used */
+			lk->rc.symlost[i] = 1;
 		}
 	}
 	return 0;

@@ -7,65 +7,72 @@
 #include "link-steps.h"
 #include "log.h"
 #include "ksyms.h"
+#include "machine.h"
 
 #include <elf.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-const struct arch_ops *arch_for_machine(uint16_t machine)
-{
-	switch (machine) {
-	case EM_X86_64: return &arch_x86_64;
-	case EM_386: return &arch_i386;
-	case EM_AARCH64: return &arch_aarch64;
-	default: return NULL;
-	}
-}
-
 /* ---- Names for messages ---------------------------------------------- */
 
-const char *link_module_path(const struct linker *lk)
+const char *link_module_path(const struct reloc_ctx *rc)
 {
-	return lk->job && lk->job->path ? lk->job->path : "module";
+	return rc->path ? rc->path : "module";
 }
 
-const char *link_symbol_name(const struct linker *lk, uint32_t sym)
+const char *link_symbol_name(const struct reloc_ctx *rc, uint32_t sym)
 {
 	struct elf_symbol s;
 
-	if (!lk->elf || sym >= lk->elf->nsymbols)
+	if (!rc->elf || sym >= rc->elf->nsymbols)
 		return "?";
-	elf_symbol(lk->elf, sym, &s);
-	if (s.type == STT_SECTION && s.shndx < lk->elf->nsections)
-		return lk->elf->sections[s.shndx].name;
+	elf_symbol(rc->elf, sym, &s);
+	if (s.type == STT_SECTION && s.shndx < rc->elf->nsections)
+		return rc->elf->sections[s.shndx].name;
 	return s.name[0] ? s.name : "(unnamed)";
 }
 
-const char *link_judge(const struct linker *lk)
+const char *link_judge(const struct reloc_ctx *rc)
 {
-	return lk->job && lk->job->era24 ? "insmod" : "the kernel";
+	return rc->era24 ? "insmod" : "the kernel";
 }
 
 /* ---- Setup ------------------------------------------------------------- */
 
+/* The arch file for the module's machine, if its class and byte order
+ * are the ones that machine's kernel loads. */
+static int choose_arch(struct linker *lk, const struct elf_file *elf)
+{
+	const struct machine *m = machine_linked(elf->machine);
+
+	if (!m) {
+		log_error("%s: the linker does not support %s modules (e_machine %u)", lk->job->path,
+			  machine_name(elf->machine), elf->machine);
+		return -ENOEXEC;
+	}
+	if (m->is64 != elf->is64 || m->big_endian != elf->big_endian) {
+		log_error("%s: %s module with the wrong ELF class or byte order", lk->job->path, m->name);
+		return -ENOEXEC;
+	}
+	lk->rc.arch = m->arch;
+	lk->rc.big_endian = elf->big_endian;
+	return 0;
+}
+
 static int setup(struct linker *lk, const struct link_job *job)
 {
 	const struct elf_file *elf = job->elf;
+	int r;
 
 	memset(lk, 0, sizeof(*lk));
 	lk->job = job;
-	lk->elf = elf;
-	lk->arch = arch_for_machine(elf->machine);
-	if (!lk->arch) {
-		log_error("%s: the linker does not support %s modules (e_machine %u)", job->path,
-			  elf_machine_name(elf->machine), elf->machine);
-		return -ENOEXEC;
-	}
-	if (lk->arch->is64 != elf->is64 || lk->arch->big_endian != elf->big_endian) {
-		log_error("%s: %s module with the wrong ELF class or byte order", job->path, lk->arch->name);
-		return -ENOEXEC;
-	}
+	lk->rc.elf = elf;
+	lk->rc.path = job->path;
+	lk->rc.era24 = job->era24;
+	r = choose_arch(lk, elf);
+	if (r)
+		return r;
 	if (!elf->symtab) {
 		log_error("%s: module has no symbols (stripped?)", job->path);
 		return -ENOEXEC;
@@ -75,30 +82,30 @@ static int setup(struct linker *lk, const struct link_job *job)
 		return -ENOEXEC;
 	}
 	lk->base = job->have_base ? job->base : LINK_DEFAULT_BASE;
-	lk->secs = calloc(elf->nsections, sizeof(*lk->secs));
-	lk->symval = calloc(elf->nsymbols ? elf->nsymbols : 1, sizeof(*lk->symval));
-	lk->symlost = calloc(elf->nsymbols ? elf->nsymbols : 1, 1);
-	if (!lk->secs || !lk->symval || !lk->symlost)
+	lk->rc.secs = calloc(elf->nsections, sizeof(*lk->rc.secs));
+	lk->rc.symval = calloc(elf->nsymbols ? elf->nsymbols : 1, sizeof(*lk->rc.symval));
+	lk->rc.symlost = calloc(elf->nsymbols ? elf->nsymbols : 1, 1);
+	if (!lk->rc.secs || !lk->rc.symval || !lk->rc.symlost)
 		return -ENOMEM;
 	for (size_t i = 0; i < elf->nsections; i++) {
 		const struct elf_section *e = &elf->sections[i];
 
-		lk->secs[i].type = e->type;
-		lk->secs[i].flags = e->flags;
-		lk->secs[i].size = e->size;
-		lk->secs[i].align = e->addralign;
+		lk->rc.secs[i].type = e->type;
+		lk->rc.secs[i].flags = e->flags;
+		lk->rc.secs[i].size = e->size;
+		lk->rc.secs[i].align = e->addralign;
 	}
 	return 0;
 }
 
 static void teardown(struct linker *lk)
 {
-	if (lk->arch && lk->arch->release)
-		lk->arch->release(lk);
+	if (lk->rc.arch && lk->rc.arch->release)
+		lk->rc.arch->release(&lk->rc);
 	image_free(lk);
-	free(lk->secs);
-	free(lk->symval);
-	free(lk->symlost);
+	free(lk->rc.secs);
+	free(lk->rc.symval);
+	free(lk->rc.symlost);
 }
 
 int link_run(const struct link_job *job)

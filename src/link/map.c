@@ -77,9 +77,9 @@ static char type_letter(const struct linker *lk, const struct elf_symbol *s)
 	if (s->shndx == SHN_UNDEF || s->shndx == SHN_ABS)
 		return map_letter(s->shndx == SHN_UNDEF ? MAP_UNDEFINED : MAP_ABSOLUTE, 0, 0,
 				  s->bind == STB_LOCAL);
-	if (s->shndx >= SHN_LORESERVE || !lk->secs[s->shndx].placed)
+	if (s->shndx >= SHN_LORESERVE || !lk->rc.secs[s->shndx].placed)
 		return 0;
-	sec = &lk->secs[s->shndx];
+	sec = &lk->rc.secs[s->shndx];
 	return map_letter(MAP_IN_SECTION, sec->type, sec->flags, s->bind == STB_LOCAL);
 }
 
@@ -91,16 +91,16 @@ static void print_sections(const struct linker *lk, int width)
 	if (link_load_order(lk, &order, &n))
 		return;
 	for (size_t k = 0; k < n; k++) {
-		const struct link_sec *s = &lk->secs[order[k]];
+		const struct link_sec *s = &lk->rc.secs[order[k]];
 
-		map_print_section(width, lk->elf->sections[order[k]].name, s->size, s->addr, s->align);
+		map_print_section(width, lk->rc.elf->sections[order[k]].name, s->size, s->addr, s->align);
 	}
 	free(order);
 }
 
 int link_print_map(const struct linker *lk)
 {
-	const struct elf_file *elf = lk->elf;
+	const struct elf_file *elf = lk->rc.elf;
 	int width = elf->is64 ? 16 : 8;
 	uint64_t mask = elf->is64 ? UINT64_MAX : UINT32_MAX;
 	struct map_symbol *v = malloc((elf->nsymbols ? elf->nsymbols : 1) * sizeof(*v));
@@ -117,9 +117,9 @@ int link_print_map(const struct linker *lk)
 		v[n].letter = type_letter(lk, &s);
 		if (!v[n].letter)
 			continue;
-		v[n].value = lk->symval[i] & mask;
+		v[n].value = lk->rc.symval[i] & mask;
 		v[n].index = i;
-		v[n].name = link_symbol_name(lk, (uint32_t)i);
+		v[n].name = link_symbol_name(&lk->rc, (uint32_t)i);
 		n++;
 	}
 	print_sections(lk, width);

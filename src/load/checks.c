@@ -4,6 +4,7 @@
  * that what was checked is what gets loaded. */
 #include "insmod.h"
 #include "log.h"
+#include "machine.h"
 #include "modinfo.h"
 #include "util.h"
 #include "vermagic.h"
@@ -61,43 +62,21 @@ int check_module_kind(const struct insmod_ctx *c)
 	return 0;
 }
 
-struct machine_kind {
-	const char *uname;	/* uname -m, or a prefix of it */
-	uint16_t e_machine;
-	bool is64;
-};
-
-static const struct machine_kind machines[] = {
-	{ "x86_64", EM_X86_64, true },
-	{ "i386", EM_386, false }, { "i486", EM_386, false },
-	{ "i586", EM_386, false }, { "i686", EM_386, false },
-	{ "aarch64", EM_AARCH64, true }, { "arm64", EM_AARCH64, true },
-	{ "armv", EM_ARM, false },
-	{ "riscv64", EM_RISCV, true },
-	{ "ppc64", EM_PPC64, true }, { "ppc", EM_PPC, false },
-	{ "s390x", EM_S390, true },
-	{ "loongarch64", EM_LOONGARCH, true },
-	{ "mips64", EM_MIPS, true }, { "mips", EM_MIPS, false },
-};
-
+/* The kernel named by uname -m runs modules of one machine and class
+ * (the table of machines, machine.c). */
 int check_architecture(const struct insmod_ctx *c)
 {
 	const struct elf_file *elf = &c->elf;
+	const struct machine *m = machine_by_uname(c->machine);
 
-	for (size_t i = 0; i < sizeof(machines) / sizeof(machines[0]); i++) {
-		const struct machine_kind *m = &machines[i];
-
-		if (strncmp(c->machine, m->uname, strlen(m->uname)) != 0)
-			continue;
-		if (elf->machine != m->e_machine || elf->is64 != m->is64) {
-			log_error("%s: built for %s (%d-bit), but the running kernel is %s",
-				  c->found.path, elf_machine_name(elf->machine),
-				  elf->is64 ? 64 : 32, c->machine);
-			return -ENOEXEC;
-		}
-		return 0;
+	if (!m)
+		return 0;	/* a machine we do not know: let the kernel judge */
+	if (elf->machine != m->e_machine || elf->is64 != m->is64) {
+		log_error("%s: built for %s (%d-bit), but the running kernel is %s",
+			  c->found.path, machine_name(elf->machine), elf->is64 ? 64 : 32, c->machine);
+		return -ENOEXEC;
 	}
-	return 0;	/* a machine we do not know: let the kernel judge */
+	return 0;
 }
 
 /* The original compared the module's kernel version with the running one

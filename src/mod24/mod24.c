@@ -8,6 +8,7 @@
 #include "insmod.h"
 #include "link-int.h"
 #include "log.h"
+#include "machine.h"
 #include "util.h"
 #include "modinfo.h"
 #include "params24.h"
@@ -628,9 +629,9 @@ int mod24_link(const struct mod24_job *job)
 		return -ENOMEM;
 	r->job = job;
 	k24_init(&r->kernel);
-	if (!arch_for_machine(job->elf->machine) || (job->elf->machine != EM_386 && job->elf->machine != EM_X86_64)) {
+	if (!machine_linked(job->elf->machine) || !machine_linked(job->elf->machine)->era24) {
 		log_error("%s: 2.4-era modules are linked for i386 and x86_64 only, not %s", job->path,
-			  elf_machine_name(job->elf->machine));
+			  machine_name(job->elf->machine));
 		err = -ENOEXEC;
 	} else {
 		err = link_steps(r);

@@ -11,6 +11,7 @@
  * load order is the original's too (obj_load_order_prio). */
 #include "mod24-int.h"
 #include "arch/arch.h"
+#include "machine.h"
 #include "link.h"
 #include "log.h"
 #include "map.h"
@@ -610,35 +611,28 @@ uint64_t obj24_layout(struct obj24 *o)
 	return dot;
 }
 
-static int fill_linker(const struct obj24 *o, struct linker *lk, uint8_t *image)
+/* What the arch files take of this model: the file's sections where it
+ * placed them, and every symbol's final value. */
+static void fill_reloc_tables(const struct obj24 *o, struct reloc_ctx *rc)
 {
 	const struct elf_file *elf = o->elf;
 
-	lk->secs = calloc(elf->nsections, sizeof(*lk->secs));
-	lk->symval = calloc(elf->nsymbols ? elf->nsymbols : 1, sizeof(*lk->symval));
-	lk->symlost = calloc(elf->nsymbols ? elf->nsymbols : 1, 1);
-	if (!lk->secs || !lk->symval || !lk->symlost)
-		return -ENOMEM;
 	for (size_t i = 0; i < elf->nsections; i++) {
 		const struct sec24 *s = &o->secs[i];
 
-		lk->secs[i] = (struct link_sec){ .type = s->type, .flags = s->flags, .size = s->size,
+		rc->secs[i] = (struct link_sec){ .type = s->type, .flags = s->flags, .size = s->size,
 						  .align = s->align, .placed = s->alloc,
 						  .offset = s->alloc ? s->addr - o->base : 0, .addr = s->addr };
 	}
 	for (size_t i = 1; i < elf->nsymbols; i++) {
 		long t = target_of(o, i);
 
-		lk->symval[i] = obj24_final_value(o, t);
-		lk->symlost[i] = o->syms[t].where == SYM24_SECTION && !o->secs[o->syms[t].sec].alloc;
+		rc->symval[i] = obj24_final_value(o, t);
+		rc->symlost[i] = o->syms[t].where == SYM24_SECTION && !o->secs[o->syms[t].sec].alloc;
 	}
-	lk->image = image;
-	lk->image_size = o->image_size;
-	lk->base = o->base;
-	return 0;
 }
 
-static int apply_relocations(const struct obj24 *o, struct linker *lk)
+static int apply_relocations(const struct obj24 *o, struct reloc_ctx *rc)
 {
 	const struct elf_file *elf = o->elf;
 	int err = 0;
@@ -649,12 +643,12 @@ static int apply_relocations(const struct obj24 *o, struct linker *lk)
 
 		if (!elf_is_reloc_section(elf, s) || !o->secs[rs->info].alloc)
 			continue;
-		if (rs->type != lk->arch->reloc_section) {
+		if (rs->type != rc->arch->reloc_section) {
 			log_error("%s: %s relocations not supported on this architecture (section %s)", o->path,
 				  rs->type == SHT_REL ? "REL" : "RELA", rs->name);
 			return -ENOEXEC;
 		}
-		r = link_apply_section_in_order(lk, s);
+		r = link_apply_section_in_order(rc, s);
 		if (r && !err)
 			err = r;
 	}
@@ -675,26 +669,30 @@ static void apply_patches(const struct obj24 *o, uint8_t *image)
 
 int obj24_relocate(struct obj24 *o, uint64_t base, uint8_t *image)
 {
-	struct link_job job = { .path = o->path, .elf = o->elf, .era24 = true };
-	struct linker lk;
-	int r;
+	size_t nsyms = o->elf->nsymbols ? o->elf->nsymbols : 1;
+	/* insmod, not the kernel, relocates a 2.4 object: era24 makes the
+	 * arch files' messages say so */
+	struct reloc_ctx rc = {
+		.arch = arch_for_machine(o->elf->machine), .elf = o->elf,
+		.secs = calloc(o->elf->nsections, sizeof(*rc.secs)), .image = image,
+		.symval = calloc(nsyms, sizeof(*rc.symval)), .symlost = calloc(nsyms, 1),
+		.big_endian = o->elf->big_endian, .path = o->path, .era24 = true,
+	};
+	int r = !rc.arch ? -ENOEXEC : !rc.secs || !rc.symval || !rc.symlost ? -ENOMEM : 0;
 
-	memset(&lk, 0, sizeof(lk));
 	o->base = base;
 	for (size_t i = 0; i < o->nsecs; i++)
 		if (o->secs[i].alloc)
 			o->secs[i].addr += base;
-	lk.job = &job;
-	lk.elf = o->elf;
-	lk.arch = arch_for_machine(o->elf->machine);
-	r = lk.arch ? fill_linker(o, &lk, image) : -ENOEXEC;
-	if (!r)
-		r = apply_relocations(o, &lk);
+	if (!r) {
+		fill_reloc_tables(o, &rc);
+		r = apply_relocations(o, &rc);
+	}
 	if (!r)
 		apply_patches(o, image);
-	free(lk.secs);
-	free(lk.symval);
-	free(lk.symlost);
+	free(rc.secs);
+	free(rc.symval);
+	free(rc.symlost);
 	return r;
 }
 

@@ -94,7 +94,7 @@ check "unknown relocation type: no blob" no_blob
 module ovf GPL '	movl $printk, %eax'
 run -n -O blob $syms ovf.ko
 check "overflow: status 1" status_is 1
-check "overflow: names R_X86_64_32 and the value" err_has 'relocation R_X86_64_32 at .text+0x1 against printk: value 0xffffffff81000000 does not zero-extend'
+check "overflow: names R_X86_64_32 and the value" err_has 'relocation R_X86_64_32 at .text+0x1 against printk: value 0xffffffff81000000 is out of range \[0, 0xffffffff\]'
 check "overflow: no blob" no_blob
 
 module common GPL '	.comm shared_thing,8,8'

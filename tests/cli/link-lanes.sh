@@ -68,7 +68,7 @@ rm -f blob
 run -n -O blob $syms bigovf.ko
 grep -v "warning:" err > errors
 check "relocation overflow: status 1, both fields named in order" \
-	sh -c '[ "$(cat status)" = 1 ] && [ "$(grep -c "relocation R_X86_64_32 at .text+0x[16] against printk: value 0xffffffff81000000 does not zero-extend" errors)" = 2 ] &&
+	sh -c '[ "$(cat status)" = 1 ] && [ "$(grep -c "relocation R_X86_64_32 at .text+0x[16] against printk: value 0xffffffff81000000 is out of range \[0, 0xffffffff\]" errors)" = 2 ] &&
 	       head -1 errors | grep -q "text+0x1 "'
 check "relocation overflow: no blob, no temporary file" no_blob
 

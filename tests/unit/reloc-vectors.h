@@ -6,6 +6,7 @@
 #define RELOC_VECTORS_H
 
 #include "arch/arch.h"
+#include "machine.h"
 #include "check.h"
 #include "log.h"
 
@@ -40,20 +41,20 @@ static void run_quick(const struct arch_ops *arch, const struct reloc_vec *v)
 	};
 	size_t done;
 
-	unsigned w = arch->is64 ? 8 : 4;
+	unsigned w = machine_of_arch(arch)->is64 ? 8 : 4;
 
 	put_le(buf, v->width, v->before);
 	put_le(entry, w, 0);						/* r_offset */
-	put_le(entry + w, w, arch->is64 ? (uint64_t)1 << 32 | v->type : 1u << 8 | v->type);	/* r_info */
+	put_le(entry + w, w, machine_of_arch(arch)->is64 ? (uint64_t)1 << 32 | v->type : 1u << 8 | v->type);	/* r_info */
 	if (arch->reloc_section == SHT_RELA)
 		put_le(entry + 2 * w, w, (uint64_t)v->A);		/* r_addend */
 	done = arch->apply_quick(&q, 0, 1);
 	if (done == 0)
 		CHECK(get_le(buf, v->width) == v->before, "%s quick: %s is left to apply_one untouched",
-		      arch->name, v->what);
+		      machine_of_arch(arch)->name, v->what);
 	else
 		CHECK(done == 1 && !v->fails && get_le(buf, v->width) == v->after,
-		      "%s quick: %s (got 0x%" PRIx64 ")", arch->name, v->what, get_le(buf, v->width));
+		      "%s quick: %s (got 0x%" PRIx64 ")", machine_of_arch(arch)->name, v->what, get_le(buf, v->width));
 }
 
 /* ---- apply_quick against apply_one, every type --------------------------- */
@@ -89,12 +90,12 @@ static int sweep_one(const struct arch_ops *arch, uint32_t type, const struct sw
 {
 	uint8_t quick[16], one[16], before[16], entry[24], lost[2] = { 0, 0 };
 	uint64_t symval[2] = { 0, c->S };
-	unsigned w = arch->is64 ? 8 : 4;
+	unsigned w = machine_of_arch(arch)->is64 ? 8 : 4;
 	struct reloc_quick q = {
 		.entries = entry, .limit = c->room, .loc = quick, .addr = c->P, .size = c->room,
 		.symval = symval, .symlost = lost, .nsymbols = 2,
 	};
-	struct linker lk = { .arch = arch };
+	struct reloc_ctx rc = { .arch = arch };
 	struct reloc_site site = { .type = type, .loc = one, .room = c->room, .P = c->P, .S = c->S };
 	size_t done;
 	int r;
@@ -103,7 +104,7 @@ static int sweep_one(const struct arch_ops *arch, uint32_t type, const struct sw
 	memcpy(quick, before, sizeof(quick));
 	memcpy(one, before, sizeof(one));
 	put_le(entry, w, 0);							/* r_offset */
-	put_le(entry + w, w, arch->is64 ? (uint64_t)1 << 32 | type : 1u << 8 | type);	/* r_info */
+	put_le(entry + w, w, machine_of_arch(arch)->is64 ? (uint64_t)1 << 32 | type : 1u << 8 | type);	/* r_info */
 	if (arch->reloc_section == SHT_RELA) {
 		put_le(entry + 2 * w, w, (uint64_t)c->A);
 		site.A = c->A;
@@ -113,14 +114,14 @@ static int sweep_one(const struct arch_ops *arch, uint32_t type, const struct sw
 		memcpy(before, quick, sizeof(before));
 	}
 	done = arch->apply_quick(&q, 0, 1);
-	r = arch->apply_one(&lk, &site);
+	r = arch->apply_one(&rc, &site);
 	*applied = done == 1;
 	if (done == 0 && memcmp(quick, before, sizeof(quick)) == 0)
 		return 0;
 	if (done == 1 && r == 0 && memcmp(quick, one, sizeof(quick)) == 0)
 		return 0;
 	CHECK(0, "%s: type %" PRIu32 " (P 0x%" PRIx64 " S 0x%" PRIx64 " A %" PRId64 " fill 0x%02x room %u):"
-	      " apply_quick %s, apply_one %s", arch->name, type, c->P, c->S, c->A, c->fill, c->room,
+	      " apply_quick %s, apply_one %s", machine_of_arch(arch)->name, type, c->P, c->S, c->A, c->fill, c->room,
 	      done == 0 ? "left it but changed the field" : done == 1 ? "applied it" : "returned nonsense",
 	      r ? "refused it" : "wrote other bytes");
 	return 1;
@@ -149,7 +150,7 @@ static void sweep_quick(const struct arch_ops *arch)
 						arch->reloc_name(type) ? arch->reloc_name(type) : "?");
 	}
 	CHECK(bad == 0 && len > 0, "%s: apply_quick agrees with apply_one on all 256 types in %d cases each"
-	      " (%d type-cases); it applies:%s", arch->name, pairs / 256, pairs, types);
+	      " (%d type-cases); it applies:%s", machine_of_arch(arch)->name, pairs / 256, pairs, types);
 }
 
 static void run_vectors(const struct arch_ops *arch, const struct reloc_vec *v, size_t n)
@@ -161,7 +162,7 @@ static void run_vectors(const struct arch_ops *arch, const struct reloc_vec *v, 
 		sweep_quick(arch);
 	for (size_t i = 0; i < n; i++) {
 		uint8_t buf[16] = { 0 };
-		struct linker lk = { .arch = arch };
+		struct reloc_ctx rc = { .arch = arch };
 		struct reloc_site site = {
 			.type = v[i].type, .loc = buf, .room = v[i].room ? v[i].room : v[i].width,
 			.P = v[i].P, .S = v[i].S, .A = v[i].A,
@@ -169,13 +170,13 @@ static void run_vectors(const struct arch_ops *arch, const struct reloc_vec *v, 
 		int r;
 
 		put_le(buf, v[i].width, v[i].before);
-		r = arch->apply_one(&lk, &site);
+		r = arch->apply_one(&rc, &site);
 		if (v[i].fails) {
-			CHECK(r < 0, "%s: %s is refused", arch->name, v[i].what);
+			CHECK(r < 0, "%s: %s is refused", machine_of_arch(arch)->name, v[i].what);
 		} else {
 			uint64_t got = get_le(buf, v[i].width);
 
-			CHECK(r == 0 && got == v[i].after, "%s: %s (got 0x%" PRIx64 ", r=%d)", arch->name,
+			CHECK(r == 0 && got == v[i].after, "%s: %s (got 0x%" PRIx64 ", r=%d)", machine_of_arch(arch)->name,
 			      v[i].what, got, r);
 		}
 	}

@@ -153,26 +153,26 @@ static int cmp_rel(const void *a, const void *b)
 	return 0;
 }
 
-static bool needs_plt(const struct linker *lk, const struct a64_rel *r, size_t target)
+static bool needs_plt(const struct reloc_ctx *rc, const struct a64_rel *r, size_t target)
 {
 	struct elf_symbol s;
 
 	if (!is_branch((uint32_t)r->info))
 		return false;
-	elf_symbol(lk->elf, (size_t)(r->info >> 32), &s);
+	elf_symbol(rc->elf, (size_t)(r->info >> 32), &s);
 	return s.shndx != target;
 }
 
 /* partition_branch_plt_relas(): the same two-pointer swap, so that the
  * order (and so the PLT slot of every branch) is the kernel's. */
-static size_t partition(const struct linker *lk, struct a64_rel *v, size_t n, size_t target)
+static size_t partition(const struct reloc_ctx *rc, struct a64_rel *v, size_t n, size_t target)
 {
 	size_t i = 0, j = n ? n - 1 : 0;
 
 	while (i < j) {
-		if (needs_plt(lk, &v[i], target)) {
+		if (needs_plt(rc, &v[i], target)) {
 			i++;
-		} else if (needs_plt(lk, &v[j], target)) {
+		} else if (needs_plt(rc, &v[j], target)) {
 			struct a64_rel t = v[i];
 
 			v[i] = v[j];
@@ -184,12 +184,12 @@ static size_t partition(const struct linker *lk, struct a64_rel *v, size_t n, si
 	return i;
 }
 
-static unsigned count_plts(const struct linker *lk, const struct a64_rel *v, size_t n, size_t target)
+static unsigned count_plts(const struct reloc_ctx *rc, const struct a64_rel *v, size_t n, size_t target)
 {
 	unsigned count = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		if (!needs_plt(lk, &v[i], target))
+		if (!needs_plt(rc, &v[i], target))
 			continue;
 		if (v[i].addend != 0 || i == 0 || cmp_rel(&v[i], &v[i - 1]) != 0)
 			count++;
@@ -199,9 +199,9 @@ static unsigned count_plts(const struct linker *lk, const struct a64_rel *v, siz
 
 /* Reads, partitions and sorts one RELA section patching code; records the
  * order and adds its count to the core or init PLT. */
-static int frob_one(struct linker *lk, struct a64_state *st, size_t relsec)
+static int frob_one(struct reloc_ctx *rc, struct a64_state *st, size_t relsec)
 {
-	const struct elf_file *elf = lk->elf;
+	const struct elf_file *elf = rc->elf;
 	size_t n = elf_reloc_count(elf, relsec), target = elf->sections[relsec].info, k;
 	struct a64_rel *v = malloc((n ? n : 1) * sizeof(*v));
 	int r = 0;
@@ -217,13 +217,13 @@ static int frob_one(struct linker *lk, struct a64_state *st, size_t relsec)
 		v[i].index = i;
 	}
 	if (!r) {
-		k = partition(lk, v, n, target);
+		k = partition(rc, v, n, target);
 		if (k)
 			qsort(v, k, sizeof(*v), cmp_rel);
 		if (strncmp(elf->sections[target].name, ".init", 5) == 0)
-			st->init.max += count_plts(lk, v, n, target);
+			st->init.max += count_plts(rc, v, n, target);
 		else
-			st->core.max += count_plts(lk, v, n, target);
+			st->core.max += count_plts(rc, v, n, target);
 		st->order[relsec] = malloc((n ? n : 1) * sizeof(size_t));
 		if (!st->order[relsec])
 			r = -ENOMEM;
@@ -234,9 +234,9 @@ static int frob_one(struct linker *lk, struct a64_state *st, size_t relsec)
 	return r;
 }
 
-static void make_plt_section(struct linker *lk, size_t shndx, uint64_t size, uint64_t align)
+static void make_plt_section(struct reloc_ctx *rc, size_t shndx, uint64_t size, uint64_t align)
 {
-	struct link_sec *s = &lk->secs[shndx];
+	struct link_sec *s = &rc->secs[shndx];
 
 	s->type = SHT_NOBITS;
 	s->flags = SHF_EXECINSTR | SHF_ALLOC;
@@ -244,51 +244,51 @@ static void make_plt_section(struct linker *lk, size_t shndx, uint64_t size, uin
 	s->size = size;
 }
 
-static int aarch64_frob(struct linker *lk)
+static int aarch64_frob(struct reloc_ctx *rc)
 {
-	const struct elf_file *elf = lk->elf;
+	const struct elf_file *elf = rc->elf;
 	struct a64_state *st = calloc(1, sizeof(*st));
 	size_t tramp;
 	int r = 0;
 
 	if (!st)
 		return -ENOMEM;
-	lk->arch_state = st;
+	rc->arch_state = st;
 	st->order = calloc(elf->nsections, sizeof(*st->order));
 	if (!st->order)
 		return -ENOMEM;
 	st->core.shndx = elf_find_section(elf, ".plt");
 	st->init.shndx = elf_find_section(elf, ".init.plt");
 	if (!st->core.shndx || !st->init.shndx) {
-		log_error("%s: module PLT section(s) missing (.plt, .init.plt)", link_module_path(lk));
+		log_error("%s: module PLT section(s) missing (.plt, .init.plt)", link_module_path(rc));
 		return -ENOEXEC;
 	}
 	for (size_t i = 1; i < elf->nsections && !r; i++)
 		if (elf->sections[i].type == SHT_RELA && elf_is_reloc_section(elf, i) &&
 		    (elf->sections[elf->sections[i].info].flags & SHF_EXECINSTR))
-			r = frob_one(lk, st, i);
+			r = frob_one(rc, st, i);
 	if (r)
 		return r;
-	make_plt_section(lk, st->core.shndx, (uint64_t)(st->core.max + 1) * PLT_ENTRY_SIZE, PLT_ALIGN);
-	make_plt_section(lk, st->init.shndx, (uint64_t)(st->init.max + 1) * PLT_ENTRY_SIZE, PLT_ALIGN);
+	make_plt_section(rc, st->core.shndx, (uint64_t)(st->core.max + 1) * PLT_ENTRY_SIZE, PLT_ALIGN);
+	make_plt_section(rc, st->init.shndx, (uint64_t)(st->init.max + 1) * PLT_ENTRY_SIZE, PLT_ALIGN);
 	tramp = elf_find_section(elf, ".text.ftrace_trampoline");
 	if (tramp)
-		make_plt_section(lk, tramp, NR_FTRACE_PLTS * PLT_ENTRY_SIZE, 4);
+		make_plt_section(rc, tramp, NR_FTRACE_PLTS * PLT_ENTRY_SIZE, 4);
 	return 0;
 }
 
-static void aarch64_release(struct linker *lk)
+static void aarch64_release(struct reloc_ctx *rc)
 {
-	struct a64_state *st = lk->arch_state;
+	struct a64_state *st = rc->arch_state;
 
 	if (!st)
 		return;
-	if (st->order && lk->elf)
-		for (size_t i = 0; i < lk->elf->nsections; i++)
+	if (st->order && rc->elf)
+		for (size_t i = 0; i < rc->elf->nsections; i++)
 			free(st->order[i]);
 	free(st->order);
 	free(st);
-	lk->arch_state = NULL;
+	rc->arch_state = NULL;
 }
 
 /* get_plt_entry(): adrp x16, target page / add x16, x16, #lo12 / br x16. */
@@ -306,28 +306,28 @@ static int write_plt_entry(uint8_t *p, uint64_t pc, uint64_t target)
 
 /* module_emit_plt_entry(): the next slot, unless it would repeat the
  * previous entry's target.  Returns the entry's address, or 0. */
-static uint64_t emit_plt(struct linker *lk, const struct reloc_site *site, uint64_t target)
+static uint64_t emit_plt(struct reloc_ctx *rc, const struct reloc_site *site, uint64_t target)
 {
-	struct a64_state *st = lk->arch_state;
-	bool init = site->P >= lk->init_start && site->P < lk->init_end && lk->init_start;
+	struct a64_state *st = rc->arch_state;
+	bool init = site->P >= rc->init_start && site->P < rc->init_end && rc->init_start;
 	struct plt *plt = st ? (init ? &st->init : &st->core) : NULL;
 	const struct link_sec *sec;
 	uint64_t addr;
 
 	if (!plt || !plt->shndx) {
-		link_reloc_error(lk, site, "branch out of range and no PLT to route it through");
+		link_reloc_error(rc, site, "branch out of range and no PLT to route it through");
 		return 0;
 	}
-	sec = &lk->secs[plt->shndx];
+	sec = &rc->secs[plt->shndx];
 	if (plt->used && plt->last_target == target)
 		return sec->addr + (uint64_t)(plt->used - 1) * PLT_ENTRY_SIZE;
 	if (plt->used >= plt->max) {
-		link_reloc_error(lk, site, "more PLT entries needed than counted (%u)", plt->max);
+		link_reloc_error(rc, site, "more PLT entries needed than counted (%u)", plt->max);
 		return 0;
 	}
 	addr = sec->addr + (uint64_t)plt->used * PLT_ENTRY_SIZE;
-	if (write_plt_entry(lk->image + sec->offset + (uint64_t)plt->used * PLT_ENTRY_SIZE, addr, target)) {
-		link_reloc_error(lk, site, "target 0x%" PRIx64 " is more than 4 GiB from the PLT at 0x%" PRIx64
+	if (write_plt_entry(rc->image + sec->offset + (uint64_t)plt->used * PLT_ENTRY_SIZE, addr, target)) {
+		link_reloc_error(rc, site, "target 0x%" PRIx64 " is more than 4 GiB from the PLT at 0x%" PRIx64
 				 " (choose a load address near the kernel with --base)", target, addr);
 		return 0;
 	}
@@ -370,13 +370,13 @@ static unsigned field_width(uint32_t type)
 	}
 }
 
-static int branch26(struct linker *lk, const struct reloc_site *site, uint64_t val)
+static int branch26(struct reloc_ctx *rc, const struct reloc_site *site, uint64_t val)
 {
 	int r = reloc_imm(OP_PREL, site->loc, site->P, val, 2, 26, IMM_26);
 
 	if (r != -ERANGE)
 		return r;
-	val = emit_plt(lk, site, val);
+	val = emit_plt(rc, site, val);
 	if (!val)
 		return -ENOEXEC;
 	return reloc_imm(OP_PREL, site->loc, site->P, val, 2, 26, IMM_26);
@@ -384,7 +384,7 @@ static int branch26(struct linker *lk, const struct reloc_site *site, uint64_t v
 
 /* The kernel's switch in apply_relocate_add(): r is the encoder's verdict,
  * check says whether this type's overflow counts. */
-static int apply_type(struct linker *lk, const struct reloc_site *site, uint64_t val, bool *check)
+static int apply_type(struct reloc_ctx *rc, const struct reloc_site *site, uint64_t val, bool *check)
 {
 	uint8_t *loc = site->loc;
 	uint64_t P = site->P;
@@ -431,7 +431,7 @@ static int apply_type(struct linker *lk, const struct reloc_site *site, uint64_t
 	case R_AARCH64_TSTBR14: return reloc_imm(OP_PREL, loc, P, val, 2, 14, IMM_14);
 	case R_AARCH64_CONDBR19: return reloc_imm(OP_PREL, loc, P, val, 2, 19, IMM_19);
 	case R_AARCH64_JUMP26:
-	case R_AARCH64_CALL26: return branch26(lk, site, val);
+	case R_AARCH64_CALL26: return branch26(rc, site, val);
 	default: return -ENOSYS;	/* excluded by supported() */
 	}
 }
@@ -444,7 +444,7 @@ static bool supported(uint32_t type)
 	       type != R_AARCH64_RELATIVE;
 }
 
-static int aarch64_apply_one(struct linker *lk, const struct reloc_site *site)
+static int aarch64_apply_one(struct reloc_ctx *rc, const struct reloc_site *site)
 {
 	uint64_t val = site->S + (uint64_t)site->A;
 	bool check;
@@ -453,33 +453,33 @@ static int aarch64_apply_one(struct linker *lk, const struct reloc_site *site)
 	if (site->type == A64_NONE_OLD || site->type == A64_NONE)
 		return 0;
 	if (!supported(site->type))
-		return link_reloc_error(lk, site, "unsupported relocation type %" PRIu32
+		return link_reloc_error(rc, site, "unsupported relocation type %" PRIu32
 					" (the kernel's module loader does not apply it)", site->type);
-	r = link_check_room(lk, site, field_width(site->type));
+	r = link_check_room(rc, site, field_width(site->type));
 	if (r)
 		return r;
-	r = apply_type(lk, site, val, &check);
+	r = apply_type(rc, site, val, &check);
 	if (r == -ERANGE && check)
-		return link_reloc_error(lk, site, "value 0x%" PRIx64 " out of range for the field", val);
+		return link_reloc_error(rc, site, "value 0x%" PRIx64 " out of range for the field", val);
 	return r == -ERANGE ? 0 : r;
 }
 
 /* Applies a section in the order frob left it in (sorted branches first
  * for sections patching code), as the kernel does. */
-static int aarch64_apply_section(struct linker *lk, size_t relsec)
+static int aarch64_apply_section(struct reloc_ctx *rc, size_t relsec)
 {
-	struct a64_state *st = lk->arch_state;
-	size_t n = elf_reloc_count(lk->elf, relsec);
+	struct a64_state *st = rc->arch_state;
+	size_t n = elf_reloc_count(rc->elf, relsec);
 	int err = 0;
 
 	if (!st || !st->order[relsec])
-		return link_apply_section_in_order(lk, relsec);
+		return link_apply_section_in_order(rc, relsec);
 	for (size_t k = 0; k < n; k++) {
 		struct reloc_site site;
-		int r = link_site(lk, relsec, st->order[relsec][k], &site);
+		int r = link_site(rc, relsec, st->order[relsec][k], &site);
 
 		if (!r)
-			r = aarch64_apply_one(lk, &site);
+			r = aarch64_apply_one(rc, &site);
 		if (r && !err)
 			err = r;
 	}
@@ -487,10 +487,6 @@ static int aarch64_apply_section(struct linker *lk, size_t relsec)
 }
 
 const struct arch_ops arch_aarch64 = {
-	.machine = EM_AARCH64,
-	.name = "aarch64",
-	.is64 = true,
-	.big_endian = false,
 	.reloc_section = SHT_RELA,
 	.frob_sections = aarch64_frob,
 	.apply_section = aarch64_apply_section,

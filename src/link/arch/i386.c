@@ -30,16 +30,16 @@ static const char *i386_reloc_name(uint32_t type)
 	}
 }
 
-static int i386_apply_one(struct linker *lk, const struct reloc_site *site)
+static int i386_apply_one(struct reloc_ctx *rc, const struct reloc_site *site)
 {
 	uint32_t field;
 	int r;
 
 	if (site->type != R_386_32 && site->type != R_386_PC32 && site->type != R_386_PLT32)
-		return link_reloc_error(lk, site, "unknown relocation type %" PRIu32
+		return link_reloc_error(rc, site, "unknown relocation type %" PRIu32
 					" (%s applies only 32, PC32 and PLT32)", site->type,
-					link_judge(lk));
-	r = link_check_room(lk, site, 4);
+					link_judge(rc));
+	r = link_check_room(rc, site, 4);
 	if (r)
 		return r;
 	field = (uint32_t)get_le(site->loc, 4);
@@ -79,10 +79,6 @@ static bool i386_ignore_undefined(const char *name)
 }
 
 const struct arch_ops arch_i386 = {
-	.machine = EM_386,
-	.name = "i386",
-	.is64 = false,
-	.big_endian = false,
 	.reloc_section = SHT_REL,
 	.apply_one = i386_apply_one,
 	.apply_quick = i386_apply_quick,

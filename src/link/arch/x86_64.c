@@ -40,7 +40,10 @@ static bool all_zero(const uint8_t *p, unsigned n)
 	return get_le(p, n) == 0;
 }
 
-static int x86_64_apply_one(struct linker *lk, const struct reloc_site *site)
+/* Why a 32-bit absolute field overflows in a module: the code model. */
+#define NOT_KERNEL_MODEL "the module was likely not compiled with -mcmodel=kernel"
+
+static int x86_64_apply_one(struct reloc_ctx *rc, const struct reloc_site *site)
 {
 	uint64_t val = site->S + (uint64_t)site->A;
 	unsigned size;
@@ -66,22 +69,22 @@ static int x86_64_apply_one(struct linker *lk, const struct reloc_site *site)
 		size = 8;
 		break;
 	default:
-		return link_reloc_error(lk, site, "unknown relocation type %" PRIu32
+		return link_reloc_error(rc, site, "unknown relocation type %" PRIu32
 					" (%s applies only 64, 32, 32S, PC32, PLT32 and PC64)", site->type,
-					link_judge(lk));
+					link_judge(rc));
 	}
-	r = link_check_room(lk, site, size);
+	r = link_check_room(rc, site, size);
 	if (r)
 		return r;
 	if (!all_zero(site->loc, size))
-		return link_reloc_error(lk, site, "the field is not zero before relocation (value 0x%" PRIx64
-					"); %s refuses this", val, link_judge(lk));
-	if (site->type == R_X86_64_32 && val != (uint32_t)val)
-		return link_reloc_error(lk, site, "value 0x%" PRIx64 " does not zero-extend from 32 bits"
-					" (module likely not compiled with -mcmodel=kernel)", val);
-	if (site->type == R_X86_64_32S && (int64_t)val != (int32_t)val)
-		return link_reloc_error(lk, site, "value 0x%" PRIx64 " does not sign-extend from 32 bits"
-					" (module likely not compiled with -mcmodel=kernel)", val);
+		return link_reloc_error(rc, site, "the field is not zero before relocation (value 0x%" PRIx64
+					"); %s refuses this", val, link_judge(rc));
+	if (site->type == R_X86_64_32)
+		r = link_check_range(rc, site, (int64_t)val, 0, UINT32_MAX, NOT_KERNEL_MODEL);
+	else if (site->type == R_X86_64_32S)
+		r = link_check_range(rc, site, (int64_t)val, INT32_MIN, INT32_MAX, NOT_KERNEL_MODEL);
+	if (r)
+		return r;
 	put_le(site->loc, size, val);
 	return 0;
 }
@@ -132,10 +135,6 @@ static bool x86_ignore_undefined(const char *name)
 }
 
 const struct arch_ops arch_x86_64 = {
-	.machine = EM_X86_64,
-	.name = "x86_64",
-	.is64 = true,
-	.big_endian = false,
 	.reloc_section = SHT_RELA,
 	.apply_one = x86_64_apply_one,
 	.apply_quick = x86_64_apply_quick,
