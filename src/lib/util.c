@@ -113,3 +113,56 @@ unsigned log2_floor(uint64_t a)
 	}
 	return n;
 }
+
+static char fold_dash(char c)
+{
+	return c == '-' ? '_' : c;
+}
+
+/* One row of the table: row i of a against all of b, from the two rows
+ * before it.  Returns the row's smallest entry. */
+static size_t distance_row(const char *a, size_t i, const char *b, size_t lb,
+			   const size_t *prev2, const size_t *prev, size_t *cur)
+{
+	size_t least = cur[0] = i;
+
+	for (size_t j = 1; j <= lb; j++) {
+		char ca = fold_dash(a[i - 1]), cb = fold_dash(b[j - 1]);
+		size_t best = prev[j - 1] + (ca != cb);
+
+		if (prev[j] + 1 < best)
+			best = prev[j] + 1;
+		if (cur[j - 1] + 1 < best)
+			best = cur[j - 1] + 1;
+		if (i > 1 && j > 1 && ca == fold_dash(b[j - 2]) && fold_dash(a[i - 2]) == cb &&
+		    prev2[j - 2] + 1 < best)
+			best = prev2[j - 2] + 1;
+		cur[j] = best;
+		if (best < least)
+			least = best;
+	}
+	return least;
+}
+
+size_t name_distance(const char *a, size_t la, const char *b, size_t lb, size_t limit)
+{
+	size_t rows[3][NAME_DISTANCE_MAX + 1], *prev2 = rows[0], *prev = rows[1], *cur = rows[2];
+	size_t least_before = 0;
+
+	if (la > NAME_DISTANCE_MAX || lb > NAME_DISTANCE_MAX || (la > lb ? la - lb : lb - la) > limit)
+		return limit + 1;
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t least = distance_row(a, i, b, lb, prev2, prev, cur), *t = prev2;
+
+		/* every later entry comes from this row or the one before */
+		if (least > limit && least_before > limit)
+			return limit + 1;
+		least_before = least;
+		prev2 = prev;
+		prev = cur;
+		cur = t;
+	}
+	return prev[lb] > limit ? limit + 1 : prev[lb];
+}

@@ -40,6 +40,14 @@ long read_line_bounded(FILE *f, char **buf, size_t *cap, size_t *total);
  * path[0..len)'s last component without a known module extension. */
 void module_base_name(const char *path, size_t len, const char **base, size_t *blen);
 
+/* Edit distance between two names, a[0..la) and b[0..lb): insertions,
+ * deletions, substitutions and swaps of neighbours (optimal string
+ * alignment), '-' and '_' alike, as module and parameter names compare.
+ * limit + 1 once it must exceed limit, or for a name longer than
+ * NAME_DISTANCE_MAX: one function for every "did you mean". */
+#define NAME_DISTANCE_MAX 256
+size_t name_distance(const char *a, size_t la, const char *b, size_t lb, size_t limit);
+
 /* floor(log2(a)), 0 for a <= 1: an alignment as the map's 2**N. */
 unsigned log2_floor(uint64_t a);
 

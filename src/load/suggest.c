@@ -12,41 +12,6 @@
 
 enum { SUGGESTED = 3, NAME_MAX_LEN = 64 };
 
-static char fold(char c) { return c == '-' ? '_' : c; }
-
-/* Edit distance (insertions, deletions, substitutions) between a[0..n)
- * and b[0..m), '-' and '_' alike, or LIMIT + 1 once it must exceed LIMIT. */
-static size_t distance(const char *a, size_t n, const char *b, size_t m, size_t limit)
-{
-	size_t row[NAME_MAX_LEN + 1];
-
-	if (n > NAME_MAX_LEN || m > NAME_MAX_LEN || (n > m ? n - m : m - n) > limit)
-		return limit + 1;
-	for (size_t j = 0; j <= m; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= n; i++) {
-		size_t diag = row[0], best;
-
-		row[0] = i;
-		best = row[0];
-		for (size_t j = 1; j <= m; j++) {
-			size_t up = row[j], v = diag + (fold(a[i - 1]) != fold(b[j - 1]));
-
-			if (up + 1 < v)
-				v = up + 1;
-			if (row[j - 1] + 1 < v)
-				v = row[j - 1] + 1;
-			diag = up;
-			row[j] = v;
-			if (v < best)
-				best = v;
-		}
-		if (best > limit)
-			return limit + 1;
-	}
-	return row[m];
-}
-
 struct candidates {
 	char *name[SUGGESTED];
 	size_t dist[SUGGESTED];
@@ -93,7 +58,9 @@ static void scan_modules_dep(struct candidates *c, const char *dir, const char *
 		if (!colon || colon == line)
 			continue;
 		module_base_name(line, (size_t)(colon - line), &base, &blen);
-		d = distance(name, nlen, base, blen, limit);
+		if (blen > NAME_MAX_LEN)
+			continue;	/* no module name is this long: not worth suggesting */
+		d = name_distance(name, nlen, base, blen, limit);
 		if (d <= limit)
 			consider(c, base, blen, d);
 	}
