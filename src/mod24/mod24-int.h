@@ -159,6 +159,9 @@ int obj24_string_patch(struct obj24 *o, size_t sec, uint64_t offset, const char 
 int obj24_symbol_patch(struct obj24 *o, size_t sec, uint64_t offset, size_t sym);
 /* A symbol's run-time value (0 for none). */
 uint64_t obj24_final_value(const struct obj24 *o, long sym);
+/* The model's symbol that file symbol i stands for in a relocation: a
+ * local one itself, any other the one its name lists. */
+long obj24_target_of(const struct obj24 *o, size_t i);
 /* Marks symbols used by relocations (the original's r_type). */
 int obj24_mark_referenced(struct obj24 *o);
 /* Common symbols into the first NOBITS section (or a new .bss), and every
