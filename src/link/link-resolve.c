@@ -99,7 +99,7 @@ static bool license_is_gpl_compatible(const struct elf_file *elf)
 		"Dual MIT/GPL", "Dual MPL/GPL",
 	};
 
-	return modinfo_is_one_of(elf, "license", ok, sizeof(ok) / sizeof(ok[0]));
+	return modinfo_is_one_of(elf, "license", ok, ARRAY_SIZE(ok));
 }
 
 static bool imports_namespace(const struct elf_file *elf, const char *ns, size_t len)

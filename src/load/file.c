@@ -44,7 +44,7 @@ static const struct {
 
 enum compression compression_by_magic(const uint8_t *p, size_t n)
 {
-	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
 		if (n >= formats[i].magic_len &&
 		    memcmp(p, formats[i].magic, formats[i].magic_len) == 0)
 			return formats[i].comp;
@@ -53,7 +53,7 @@ enum compression compression_by_magic(const uint8_t *p, size_t n)
 
 const char *compression_name(enum compression c)
 {
-	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
 		if (formats[i].comp == c)
 			return formats[i].name;
 	return "none";
@@ -65,7 +65,7 @@ enum compression kernel_compression(const char *sysfs_root)
 
 	if (!read_first_line(sysfs_root, "/sys/module/compression", buf, sizeof(buf)))
 		return COMP_NONE;
-	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(formats); i++)
 		if (strcmp(buf, formats[i].name) == 0)
 			return formats[i].comp;
 	return COMP_NONE;

@@ -1,5 +1,6 @@
 #include "ksymoops.h"
 #include "log.h"
+#include "util.h"
 #include "strbuf.h"
 
 #include <elf.h>
@@ -69,7 +70,7 @@ static int collect(struct additions *a, const struct elf_file *elf,
 			  (int)(2 * sizeof(time_t)), (unsigned long long)info->mtime, info->version);
 	if (!r)
 		r = add_symbol(a, elf, name.data, elf->this_module);
-	for (size_t i = 0; !r && i < sizeof(marked_sections) / sizeof(marked_sections[0]); i++) {
+	for (size_t i = 0; !r && i < ARRAY_SIZE(marked_sections); i++) {
 		size_t idx = elf_find_section(elf, marked_sections[i]);
 
 		if (!idx || !elf->sections[idx].size || !(elf->sections[idx].flags & SHF_ALLOC))

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "log.h"
+#include "util.h"
 #include "strbuf.h"
 
 /* ------------------------------------------------------------------ */
@@ -147,7 +148,7 @@ static bool parse_bool_word(const char *s, bool *value)
 		{ "f", false }, { "false", false },
 	};
 
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++) {
 		if (strcasecmp(s, words[i].word) == 0) {
 			*value = words[i].value;
 			return true;

@@ -21,6 +21,7 @@
 #include <strings.h>
 
 #include "log.h"
+#include "util.h"
 #include "strbuf.h"
 
 /* How much of a user's value an error message repeats. */
@@ -54,7 +55,7 @@ bool parse_type(const char *type, size_t len, struct param_type *t)
 		type += plen;
 		len -= plen;
 	}
-	for (size_t i = 0; i < sizeof(kind_names) / sizeof(kind_names[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(kind_names); i++) {
 		if (strlen(kind_names[i].name) == len &&
 		    memcmp(kind_names[i].name, type, len) == 0) {
 			t->kind = kind_names[i].kind;
@@ -66,7 +67,7 @@ bool parse_type(const char *type, size_t len, struct param_type *t)
 
 const char *kind_name(enum param_kind kind)
 {
-	for (size_t i = 0; i < sizeof(kind_names) / sizeof(kind_names[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(kind_names); i++)
 		if (kind_names[i].kind == kind)
 			return kind_names[i].name;
 	return "unchecked";

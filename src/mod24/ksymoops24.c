@@ -14,6 +14,7 @@
  * every external symbol" step that follows. */
 #include "mod24-int.h"
 #include "log.h"
+#include "util.h"
 #include "strbuf.h"
 
 #include <elf.h>
@@ -71,7 +72,7 @@ int ksymoops24_add(struct obj24 *o, const struct ksymoops24 *k)
 			  (unsigned long long)k->mtime, k->version);
 	if (!r)
 		r = add_one(o, k, name.data, o->this_sec);
-	for (size_t i = 0; !r && i < sizeof(marked_sections) / sizeof(marked_sections[0]); i++) {
+	for (size_t i = 0; !r && i < ARRAY_SIZE(marked_sections); i++) {
 		size_t sec = obj24_section(o, marked_sections[i]);
 
 		if (!sec || !o->secs[sec].size)

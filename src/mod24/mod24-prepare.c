@@ -24,7 +24,7 @@ static bool license_is_gpl(const struct elf_file *elf)
 	static const char *const ok[] = { "GPL", "GPL v2", "GPL and additional rights", "Dual BSD/GPL",
 					  "Dual MPL/GPL" };
 
-	return modinfo_is_one_of(elf, "license", ok, sizeof(ok) / sizeof(ok[0]));
+	return modinfo_is_one_of(elf, "license", ok, ARRAY_SIZE(ok));
 }
 
 /* add_kernel_symbols(): every kernel or module export whose name the
@@ -162,7 +162,7 @@ static void hide_special_symbols(struct obj24 *o)
 {
 	static const char *const specials[] = { "cleanup_module", "init_module", "kernel_version" };
 
-	for (size_t i = 0; i < sizeof(specials) / sizeof(specials[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(specials); i++) {
 		long x = obj24_find(o, specials[i]);
 
 		if (x >= 0)

@@ -10,6 +10,7 @@
  * carries the expected prefix; this file implements that comparison and
  * the hash key that goes with it. */
 #include "mod24-int.h"
+#include "util.h"
 
 #include <string.h>
 
@@ -49,7 +50,7 @@ bool sv24_prefix_from(const char *name, char *out, size_t cap)
 	static const char *const well_known[] = { "get_module_symbol_R", "inter_module_get_R" };
 	size_t len = strlen(name);
 
-	for (size_t i = 0; i < sizeof(well_known) / sizeof(well_known[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(well_known); i++) {
 		size_t m = strlen(well_known[i]), plen;
 		bool hex = true;
 
