@@ -27,7 +27,8 @@
 #include <string.h>
 #include <unistd.h>
 
-bool link_section_dropped(const char *name)
+/* Is a section one the module image leaves out whatever its flags? */
+static bool link_section_dropped(const char *name)
 {
 	return strcmp(name, ".modinfo") == 0 || strcmp(name, "__versions") == 0 ||
 	       strncmp(name, "__version_ext_", 14) == 0;

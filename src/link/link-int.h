@@ -26,8 +26,6 @@ int link_layout(struct linker *lk);
 /* Places the header and the other allocated sections in load order; the
  * order is returned in a malloc'ed array (for the map). */
 int link_load_order(const struct linker *lk, size_t **order, size_t *n);
-/* Is a section one the module image leaves out whatever its flags? */
-bool link_section_dropped(const char *name);
 /* After a real load: the addresses the kernel chose, from
  * ROOT/sys/module/NAME/sections/SECTION. */
 int link_loaded_addresses(struct linker *lk, const char *root, const char *name);

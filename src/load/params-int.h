@@ -52,14 +52,10 @@ struct check_ctx {
 
 
 /* params.c: types */
-/* "int", "array of charp", ...; false for a type insmod does not know. */
-bool parse_type(const char *type, size_t len, struct param_type *t);
 const char *kind_name(enum param_kind kind);
 bool is_bool_kind(enum param_kind k);
 bool is_string_kind(enum param_kind k);
 struct int_limits integer_limits(enum param_kind kind, bool is64);
-/* Names compare with '-' and '_' equal, as the kernel's parameq() does. */
-char dash_to_underscore(char c);
 /* Handled by the kernel for every module (unknown_module_param_cb). */
 #define NPASSTHROUGH 2
 extern const char *const passthrough_names[NPASSTHROUGH];

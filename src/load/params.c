@@ -46,7 +46,7 @@ static const struct {
 #define ARRAY_PREFIX "array of "
 
 /* "int", "array of charp", ...; false for a type insmod does not know. */
-bool parse_type(const char *type, size_t len, struct param_type *t)
+static bool parse_type(const char *type, size_t len, struct param_type *t)
 {
 	size_t plen = strlen(ARRAY_PREFIX);
 
@@ -159,7 +159,7 @@ static void release_value(struct param_value *v)
 }
 
 /* Names match with '-' and '_' equal, as the kernel's parameq() does. */
-char dash_to_underscore(char c)
+static char dash_to_underscore(char c)
 {
 	return c == '-' ? '_' : c;
 }

@@ -53,7 +53,9 @@ bool mod24_is_old_object(const struct elf_file *elf)
 	       file_symbol(elf, "__module_kernel_version");
 }
 
-char *mod24_default_name(const char *arg)
+/* The original's default module name: the argument's base name without
+ * .o, .mod or .o.gz.  malloc'ed, or NULL. */
+static char *mod24_default_name(const char *arg)
 {
 	const char *base = strrchr(arg, '/');
 	size_t len;

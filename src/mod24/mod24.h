@@ -20,9 +20,6 @@ struct insmod_ctx;
 /* Is this a 2.0/2.4-era object rather than a 2.6+ module? */
 bool mod24_is_old_object(const struct elf_file *elf);
 
-/* The original's default module name: the argument's base name without
- * .o, .mod or .o.gz.  malloc'ed, or NULL. */
-char *mod24_default_name(const char *arg);
 
 /* What one run asks of the 2.4 linker. */
 struct mod24_job {

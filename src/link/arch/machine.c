@@ -30,7 +30,8 @@ static const struct machine machines[] = {
 	{ EM_LOONGARCH, "loongarch", true, false, "loongarch64", NULL, false },
 };
 
-const struct machine *machine_by_elf(uint16_t e_machine)
+/* The first entry for e_machine, or NULL. */
+static const struct machine *machine_by_elf(uint16_t e_machine)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(machines); i++)
 		if (machines[i].e_machine == e_machine)

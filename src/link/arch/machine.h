@@ -19,8 +19,6 @@ struct machine {
 	bool era24;			/* the 2.4 linker links its objects too */
 };
 
-/* The first entry for e_machine, or NULL. */
-const struct machine *machine_by_elf(uint16_t e_machine);
 /* The entry whose arch file links e_machine's modules, or NULL. */
 const struct machine *machine_linked(uint16_t e_machine);
 /* The entry for a uname -m ("x86_64", "i686", "armv7l"), or NULL. */
