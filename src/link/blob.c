@@ -7,13 +7,13 @@
  * temporary file is removed.
  *
  * Opening is split from writing so that the linker can create the file and
- * reserve its blocks while it still relocates (for amdgpu, 8 MB on tmpfs:
- * reserving is half the cost of writing), and opening logs nothing: its
+ * reserve its blocks while it still relocates (reserving is half the cost
+ * of writing: bench/history.md), and opening logs nothing: its
  * error waits for link_blob_commit(), so that a link failing for another
  * reason reports only that reason.
  *
- * Renaming over an old blob frees the old blob's blocks inside rename()
- * (1 ms for 8 MB on tmpfs).  With hold_replaced, the old file is opened
+ * Renaming over an old blob frees the old blob's blocks inside rename().
+ * With hold_replaced, the old file is opened
  * (O_PATH: no permission is needed, nothing is read) just before the
  * rename and handed to the caller, whose close() then frees it: the
  * linker does that on its helper thread while it finishes. */

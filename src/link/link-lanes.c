@@ -145,7 +145,7 @@ static int probe(struct linker *lk, const struct ksym_table *kt, struct symbols_
  *   free the image, unmap the module    free the old blob's pages
  *
  * The old blob is held open across the rename (blob.c), so that freeing
- * its pages (1 ms for amdgpu's 8 MB on tmpfs) runs beside the main lane's
+ * its pages runs beside the main lane's
  * own freeing.  What logs runs in the order one lane runs it (layout,
  * checks, relocation), so messages come in the same order whatever the
  * timing; only two target sections' relocation errors can interleave, and
@@ -158,13 +158,9 @@ static int probe(struct linker *lk, const struct ksym_table *kt, struct symbols_
  * checks as soon as the module is laid out (a failed check builds no
  * image), no relocation beside, and the -O file is only created once the
  * image is complete (a failed link then opens nothing, and waits for no
- * reader of a pipe).  amdgpu (19 MB) on 2 CPUs, median of 41 runs: 12.9
- * ms with the three helper threads this replaced (symbols, -O file, half
- * of the relocations), 10.8 ms on two lanes.  Below about 1.5 MiB a
- * second lane costs what it saves (medians of 31: xfs, 4 MiB, 7.2 -> 6.2
- * ms; radeon, 3.2 MiB, 6.8 -> 6.0; qed, 1.6 MiB, 4.6 -> 4.3; nfs, 1.1
- * MiB, no faster; dummy, 17 KiB, 3.5 -> 4.0).  A process held to one CPU
- * links on one lane: amdgpu 14.4 ms on two, 14.0 on one. */
+ * reader of a pipe).  Below about 1.5 MiB a second lane costs what it
+ * saves, and a process held to one CPU gains nothing from it (figures:
+ * bench/history.md). */
 #ifndef OVERLAP_MIN_FILE	/* the fuzz build lowers it, so that fuzzing reaches the lanes */
 #define OVERLAP_MIN_FILE (1536u << 10)
 #endif

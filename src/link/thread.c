@@ -1,11 +1,9 @@
 /* The linker's helper thread lives a few milliseconds and is started
  * while its creator goes on computing.  Linux places a new thread on its
- * creator's CPU and leaves the idle CPU to find it later: measured on a
- * 2-CPU machine (kernel 6.18), a thread created beside a busy creator
- * first ran 0.6 to 3.1 ms later, often only when the creator finished,
- * which is the whole time the thread was meant to save.  Started with its
- * affinity excluding the creator's CPU, it ran within 0.12-0.23 ms.  The
- * thread then gives itself back every CPU the process may use, so that it
+ * creator's CPU and leaves the idle CPU to find it later, often only once
+ * the creator has finished: the whole time the thread was meant to save.
+ * Started with its affinity excluding the creator's CPU, it runs at once
+ * (figures: bench/history.md).  The thread then gives itself back every CPU the process may use, so that it
  * is not held to one if that one becomes busy. */
 #include "thread.h"
 

@@ -51,8 +51,8 @@ static int i386_apply_one(struct reloc_ctx *rc, const struct reloc_site *site)
 }
 
 /* Every entry the kernel accepts, straight from the file's bytes: only a
- * field past the end of its section (or a bad entry) is left.  i386's
- * amdgpu (9 MB): 11.7 -> 10.2 ms of CPU (perf stat, 30 runs). */
+ * field past the end of its section (or a bad entry) is left (figures:
+ * bench/history.md). */
 static size_t i386_apply_quick(const struct reloc_quick *q, size_t i, size_t n)
 {
 	for (; i < n; i++) {
