@@ -39,20 +39,31 @@ static bool is_init_name(const char *name)
 	return strncmp(name, ".init", 5) == 0;
 }
 
+unsigned link_order_priority(bool init, uint64_t flags, uint32_t type, bool got)
+{
+	unsigned p = 0;
+
+	if (!init)
+		p |= 64;
+	if (flags & SHF_ALLOC)
+		p |= 32;
+	if (flags & SHF_EXECINSTR)
+		p |= 16;
+	if (!(flags & SHF_WRITE))
+		p |= 8;
+	if (type != SHT_NOBITS)
+		p |= 4;
+	if (got)
+		p |= 2;
+	return p;
+}
+
+/* A 2.6+ module has no .got of its own to place early. */
 static unsigned priority(const struct linker *lk, size_t i)
 {
 	const struct link_sec *s = &lk->rc.secs[i];
-	unsigned p = 0;
 
-	if (!is_init_name(lk->rc.elf->sections[i].name))
-		p |= 64;
-	if (s->flags & SHF_EXECINSTR)
-		p |= 16;
-	if (!(s->flags & SHF_WRITE))
-		p |= 8;
-	if (s->type != SHT_NOBITS)
-		p |= 4;
-	return p;
+	return link_order_priority(is_init_name(lk->rc.elf->sections[i].name), s->flags, s->type, false);
 }
 
 static bool loadable(const struct linker *lk, size_t i)

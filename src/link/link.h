@@ -51,6 +51,11 @@ struct link_job {
  * relocation faults, or the errno of writing the blob. */
 int link_run(const struct link_job *job);
 
+/* modutils' load order (obj_load_order_prio), shared by both eras'
+ * layouts: sections sort high to low by non-init, allocated, executable,
+ * read-only, with contents, and (2.4 only) being the .got. */
+unsigned link_order_priority(bool init, uint64_t flags, uint32_t type, bool got);
+
 /* What --batch reads once for all its modules: the kernel's symbols
  * whole, and its version magic.  link_kernel_read() takes the symbol
  * files, release and root of a job (its module is not looked at); a job

@@ -217,18 +217,15 @@ static int convert_pieces(const struct word_ctx *w, struct piece_list *l,
 	return status;
 }
 
-int check_value(const struct word_ctx *w, const char *value,
-		       struct param_value *v)
+/* Splits value, converts every element and builds the kernel's text;
+ * with refuse_skips, an empty unquoted element is an error. */
+static int convert_value(const struct word_ctx *w, const char *value, struct param_value *v,
+			 bool refuse_skips)
 {
 	struct piece_list pieces = { NULL, 0, 0 };
-	int r;
+	int r = split_value(w, value, &pieces);
 
-	if (w->type.is_array && value[0] == '\0') {
-		word_error(w, 0, "empty value; an array needs at least one element");
-		return -EINVAL;
-	}
-	r = split_value(w, value, &pieces);
-	if (!r && w->type.is_array && report_skipped_elements(w, &pieces))
+	if (!r && refuse_skips && report_skipped_elements(w, &pieces))
 		r = -EINVAL;
 	if (!r)
 		r = convert_pieces(w, &pieces, v);
@@ -236,6 +233,15 @@ int check_value(const struct word_ctx *w, const char *value,
 		r = build_kernel_text(v);
 	pieces_release(&pieces);
 	return r;
+}
+
+int check_value(const struct word_ctx *w, const char *value, struct param_value *v)
+{
+	if (w->type.is_array && value[0] == '\0') {
+		word_error(w, 0, "empty value; an array needs at least one element");
+		return -EINVAL;
+	}
+	return convert_value(w, value, v, w->type.is_array);
 }
 
 /* A name alone: the kernel takes it only for bool and bint (their ops have
@@ -260,21 +266,9 @@ int check_bare_name(const struct word_ctx *w, struct param_value *v)
 
 /* dyndbg, async_probe, or a declared type insmod does not know: the value
  * goes to the kernel as given (decoded, if quoted). */
-int take_unchecked(const struct word_ctx *w, const char *value,
-			  struct param_value *v)
+int take_unchecked(const struct word_ctx *w, const char *value, struct param_value *v)
 {
-	struct piece_list pieces = { NULL, 0, 0 };
-	int r;
-
 	v->kind = PARAM_UNCHECKED;
 	v->is_array = false;
-	if (!value)
-		return 0;
-	r = split_value(w, value, &pieces);
-	if (!r)
-		r = convert_pieces(w, &pieces, v);
-	if (!r)
-		r = build_kernel_text(v);
-	pieces_release(&pieces);
-	return r;
+	return value ? convert_value(w, value, v, false) : 0;
 }

@@ -10,6 +10,7 @@
  * local, a definition beats an undefined reference or a weak one.  The
  * load order is the original's too (obj_load_order_prio). */
 #include "mod24-int.h"
+#include "link.h"
 #include "log.h"
 
 #include <elf.h>
@@ -34,21 +35,9 @@ void obj24_put(const struct obj24 *o, uint8_t *p, unsigned n, uint64_t v)
  * read-only, with contents, .got; sorted high to low. */
 static unsigned prio(const struct sec24 *s)
 {
-	unsigned p = 0;
+	bool init = s->name[0] == '.' && strlen(s->name) == 10 && strcmp(s->name + 5, ".init") == 0;
 
-	if (!(s->name[0] == '.' && strlen(s->name) == 10 && strcmp(s->name + 5, ".init") == 0))
-		p |= 64;
-	if (s->flags & SHF_ALLOC)
-		p |= 32;
-	if (s->flags & SHF_EXECINSTR)
-		p |= 16;
-	if (!(s->flags & SHF_WRITE))
-		p |= 8;
-	if (s->type != SHT_NOBITS)
-		p |= 4;
-	if (strcmp(s->name, ".got") == 0)
-		p |= 2;
-	return p;
+	return link_order_priority(init, s->flags, s->type, strcmp(s->name, ".got") == 0);
 }
 
 /* Inserts after every section of the same or higher priority (so ties
