@@ -3,6 +3,7 @@
  * symbol source and load address). */
 #include "opts.h"
 #include "util.h"
+#include "version.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -85,7 +86,7 @@ static const char help_text[] =
 	"  -s, --syslog       send every message to syslog instead of the terminal\n"
 	"  -S, --kallsyms     2.4 kernels: add kallsyms data (no effect on 2.6+)\n"
 	"  -v, --verbose      say what is being done\n"
-	"  -V, --version      print the version and exit\n"
+	"  -V, --version      print the version and the compiled-in features, and exit\n"
 	"  -X, --export       2.4 kernels: export all external symbols (no effect on 2.6+)\n"
 	"  -x, --noexport     2.4 kernels: export no symbols (no effect on 2.6+)\n"
 	"  -Y, --ksymoops     add the __insmod_ ksymoops symbols\n"
@@ -190,7 +191,7 @@ static enum opts_result apply_option(struct insmod_opts *o, int c)
 		fputs(help_text, stdout);
 		return OPTS_EXIT_OK;
 	case 'V':
-		printf("insmod version %s\n", INSMOD_VERSION);
+		print_version();
 		return OPTS_EXIT_OK;
 	default:
 		usage_error("unknown option", bad_option);
