@@ -6,6 +6,9 @@ VERSION   := 0.1.0
 PREFIX    ?= /usr/local
 SBINDIR   ?= $(PREFIX)/sbin
 MANDIR    ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+COMPLETIONDIR ?= $(PREFIX)/share/bash-completion/completions
+UNITDIR   ?= $(PREFIX)/lib/systemd/system
 DESTDIR   ?=
 CC        ?= cc
 PKG_CONFIG ?= pkg-config
@@ -138,7 +141,7 @@ demo:
 # First, one line for each prerequisite that is missing.
 check:
 	sh scripts/check-prereqs.sh "$(CC)" "$(FUZZ_CC)" "$(PKG_CONFIG)"
-	$(MAKE) all unit sanitize tsan static fuzz-build
+	$(MAKE) all unit sanitize tsan static deb fuzz-build
 	sh tests/run-all.sh
 
 # The README's two commands from a fresh clone on a minimal Debian 12
@@ -154,20 +157,49 @@ oracle-full: all
 bench: all
 	bash bench/bench.sh
 
+# What make install writes (DESTDIR aside).  Without DESTDIR, every one of
+# these that belongs to another package (dpkg -S: kmod's insmod and its
+# manual page, bash-completion's completion) is named in a warning first.
+MANPAGES  := $(wildcard doc/*.8)
+INSTALLED  = $(SBINDIR)/insmod $(SBINDIR)/insmod_ksymoops_clean \
+             $(MANPAGES:doc/%=$(MANDIR)/man8/%) $(COMPLETIONDIR)/insmod \
+             $(UNITDIR)/insmod-ksymoops-clean.service $(UNITDIR)/insmod-ksymoops-clean.timer \
+             $(SYSCONFDIR)/cron.daily/insmod-ksymoops-clean
+
 install: all
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	$(if $(DESTDIR),,sh scripts/install-owners.sh $(INSTALLED))
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(COMPLETIONDIR) \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/cron.daily $(BUILD)/contrib
 	install -m 0755 $(BUILD)/insmod $(DESTDIR)$(SBINDIR)/insmod
 	install -m 0755 scripts/insmod_ksymoops_clean $(DESTDIR)$(SBINDIR)/insmod_ksymoops_clean
-	install -m 0644 doc/insmod.8 $(DESTDIR)$(MANDIR)/man8/insmod.8
+	install -m 0644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 completion/insmod $(DESTDIR)$(COMPLETIONDIR)/insmod
+	sh scripts/subst.sh $(SBINDIR) contrib/systemd/insmod-ksymoops-clean.service.in \
+		$(BUILD)/contrib/insmod-ksymoops-clean.service
+	sh scripts/subst.sh $(SBINDIR) contrib/cron/insmod-ksymoops-clean.in \
+		$(BUILD)/contrib/insmod-ksymoops-clean.cron
+	install -m 0644 $(BUILD)/contrib/insmod-ksymoops-clean.service \
+		contrib/systemd/insmod-ksymoops-clean.timer $(DESTDIR)$(UNITDIR)/
+	install -m 0755 $(BUILD)/contrib/insmod-ksymoops-clean.cron \
+		$(DESTDIR)$(SYSCONFDIR)/cron.daily/insmod-ksymoops-clean
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/insmod $(DESTDIR)$(SBINDIR)/insmod_ksymoops_clean \
-	      $(DESTDIR)$(MANDIR)/man8/insmod.8
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+
+# A Debian package, build/modutils-insmod_VERSION_ARCH.deb, made with
+# dpkg-deb alone (scripts/make-deb.sh); it diverts kmod's insmod.
+deb: all
+	sh scripts/make-deb.sh $(VERSION) $(BUILD)
+
+# Installs that package into a Debian 12 chroot, runs insmod -V, removes
+# it and checks that kmod's insmod is back (root; tests/deb/test-deb.sh).
+deb-check: deb
+	sh tests/deb/test-deb.sh $(BUILD)/modutils-insmod_$(VERSION)_*.deb
 
 clean:
 	rm -rf build
 
-.PHONY: all unit sanitize tsan static deps demo check fresh-check oracle-full bench install uninstall clean
+.PHONY: all unit sanitize tsan static deps demo check fresh-check oracle-full bench install uninstall deb deb-check clean
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 -include fuzz/fuzz.mk
