@@ -200,15 +200,30 @@ static enum opts_result apply_option(struct insmod_opts *o, int c)
 	return OPTS_RUN;
 }
 
-static void describe_bad_option(char **argv, int c)
+/* The word getopt stopped at, argv[optind - 1] as glibc leaves it.  After
+ * an option that lacks its argument musl leaves optind past argc and, when
+ * it has moved operands behind the options, a NULL before them: the word
+ * is then the last one before that. */
+static const char *stopped_at(int argc, char **argv)
 {
+	int i = (optind <= argc ? optind : argc) - 1;
+
+	while (i > 0 && !argv[i])
+		i--;
+	return argv[i];
+}
+
+static void describe_bad_option(int argc, char **argv, int c)
+{
+	const char *word;
+
 	if (c != '?' && c != ':')
 		return;
-	if (strncmp(argv[optind - 1], "--", 2) != 0 && optopt > ' ' && optopt < 127)
+	word = stopped_at(argc, argv);
+	if (strncmp(word, "--", 2) != 0 && optopt > ' ' && optopt < 127)
 		snprintf(bad_option, sizeof(bad_option), "-%c", optopt);
 	else	/* a long option: the word itself, without its =value */
-		snprintf(bad_option, sizeof(bad_option), "%.*s",
-			 (int)strcspn(argv[optind - 1], "="), argv[optind - 1]);
+		snprintf(bad_option, sizeof(bad_option), "%.*s", (int)strcspn(word, "="), word);
 }
 
 /* --batch only links or probes, and gives every module its own name. */
@@ -241,7 +256,7 @@ enum opts_result opts_parse(int argc, char **argv, struct insmod_opts *o)
 	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
 		enum opts_result r;
 
-		describe_bad_option(argv, c);
+		describe_bad_option(argc, argv, c);
 		if (c == ':') {
 			usage_error("option needs an argument", bad_option);
 			return OPTS_EXIT_USAGE;

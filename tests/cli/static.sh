@@ -26,6 +26,14 @@ check "no dynamic section" sh -c "readelf -d '$static' | grep -q 'no dynamic sec
 check "no .note.dlopen: nothing is opened" sh -c "! readelf -S '$static' | grep -q note.dlopen"
 "$static" -V > out 2> err; echo $? > status
 check "-V: +gzip +xz +zstd -dlopen +static" sh -c "sed -n 2p out | grep -qx '+gzip +xz +zstd -dlopen +static'"
+# Another C library, another getopt: musl's leaves optind past argc
+# after an option that lacks its argument.
+# (It also moves the operands behind the options, leaving a NULL before them.)
+for o in -o --name -O "good.ko -o" "good.ko --name" "-p good.ko -O"; do
+	"$static" $o > out 2> err; echo $? > status
+	check "$o without its argument: status 1, 'option needs an argument: ${o##* }'" \
+		sh -c "[ \"\$(cat status)\" = 1 ] && grep -qx 'insmod: option needs an argument: ${o##* }' err"
+done
 
 module good GPL '	call printk@PLT'
 gzip -k good.ko
