@@ -7,7 +7,7 @@ set -eu
 # is listed here itself, or a minimal system would not have it.
 packages="
   build-essential gcc-12 clang libclang-rt-14-dev lld pkg-config
-  zlib1g-dev liblzma-dev libzstd-dev
+  zlib1g-dev liblzma-dev libzstd-dev musl-tools
   qemu-system-x86 busybox-static cpio kmod xz-utils zstd gzip
   binutils-i686-linux-gnu binutils-aarch64-linux-gnu
   libelf-dev bc flex bison

@@ -55,6 +55,10 @@ for build in build build/san; do
 	done
 done
 
+# The Debian package (make deb, built by make check) installed into a
+# Debian 12 chroot and removed again; SKIP without root or a prepared root.
+run "deb/test-deb.sh" sh tests/deb/test-deb.sh
+
 # ---- hostile input (fuzz/, tests/malformed/) --------------------------
 # The malformed-module corpus against both builds, then the fuzzers'
 # seeds and regression corpus replayed and a short fuzz run of each target

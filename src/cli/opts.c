@@ -3,6 +3,7 @@
  * symbol source and load address). */
 #include "opts.h"
 #include "util.h"
+#include "version.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -85,7 +86,7 @@ static const char help_text[] =
 	"  -s, --syslog       send every message to syslog instead of the terminal\n"
 	"  -S, --kallsyms     2.4 kernels: add kallsyms data (no effect on 2.6+)\n"
 	"  -v, --verbose      say what is being done\n"
-	"  -V, --version      print the version and exit\n"
+	"  -V, --version      print the version and the compiled-in features, and exit\n"
 	"  -X, --export       2.4 kernels: export all external symbols (no effect on 2.6+)\n"
 	"  -x, --noexport     2.4 kernels: export no symbols (no effect on 2.6+)\n"
 	"  -Y, --ksymoops     add the __insmod_ ksymoops symbols\n"
@@ -190,7 +191,7 @@ static enum opts_result apply_option(struct insmod_opts *o, int c)
 		fputs(help_text, stdout);
 		return OPTS_EXIT_OK;
 	case 'V':
-		printf("insmod version %s\n", INSMOD_VERSION);
+		print_version();
 		return OPTS_EXIT_OK;
 	default:
 		usage_error("unknown option", bad_option);
@@ -199,15 +200,30 @@ static enum opts_result apply_option(struct insmod_opts *o, int c)
 	return OPTS_RUN;
 }
 
-static void describe_bad_option(char **argv, int c)
+/* The word getopt stopped at, argv[optind - 1] as glibc leaves it.  After
+ * an option that lacks its argument musl leaves optind past argc and, when
+ * it has moved operands behind the options, a NULL before them: the word
+ * is then the last one before that. */
+static const char *stopped_at(int argc, char **argv)
 {
+	int i = (optind <= argc ? optind : argc) - 1;
+
+	while (i > 0 && !argv[i])
+		i--;
+	return argv[i];
+}
+
+static void describe_bad_option(int argc, char **argv, int c)
+{
+	const char *word;
+
 	if (c != '?' && c != ':')
 		return;
-	if (strncmp(argv[optind - 1], "--", 2) != 0 && optopt > ' ' && optopt < 127)
+	word = stopped_at(argc, argv);
+	if (strncmp(word, "--", 2) != 0 && optopt > ' ' && optopt < 127)
 		snprintf(bad_option, sizeof(bad_option), "-%c", optopt);
 	else	/* a long option: the word itself, without its =value */
-		snprintf(bad_option, sizeof(bad_option), "%.*s",
-			 (int)strcspn(argv[optind - 1], "="), argv[optind - 1]);
+		snprintf(bad_option, sizeof(bad_option), "%.*s", (int)strcspn(word, "="), word);
 }
 
 /* --batch only links or probes, and gives every module its own name. */
@@ -240,7 +256,7 @@ enum opts_result opts_parse(int argc, char **argv, struct insmod_opts *o)
 	while ((c = getopt_long(argc, argv, short_options, long_options, NULL)) != -1) {
 		enum opts_result r;
 
-		describe_bad_option(argv, c);
+		describe_bad_option(argc, argv, c);
 		if (c == ':') {
 			usage_error("option needs an argument", bad_option);
 			return OPTS_EXIT_USAGE;

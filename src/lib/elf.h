@@ -14,6 +14,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The gABI's number for LoongArch, for C libraries whose <elf.h> predates
+ * it (musl 1.2.3): the same token glibc's defines, so either order works. */
+#ifndef EM_LOONGARCH
+#define EM_LOONGARCH 258
+#endif
+
 struct elf_section {
 	const char *name;	/* in .shstrtab, NUL-terminated (checked) */
 	uint32_t type;		/* SHT_* */

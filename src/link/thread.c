@@ -7,6 +7,7 @@
  * is not held to one if that one becomes busy. */
 #include "thread.h"
 
+#include <errno.h>
 #include <sched.h>
 #include <stdlib.h>
 
@@ -23,6 +24,19 @@ static void *trampoline(void *p)
 	free(p);
 	pthread_setaffinity_np(pthread_self(), sizeof(s.allowed), &s.allowed);
 	return s.fn(s.arg);
+}
+
+/* pthread_attr_setaffinity_np() is glibc's; musl (the static build) has
+ * none, and there the thread simply starts where Linux puts it. */
+static int attr_set_affinity(pthread_attr_t *attr, const cpu_set_t *set)
+{
+#ifdef __GLIBC__
+	return pthread_attr_setaffinity_np(attr, sizeof(*set), set);
+#else
+	(void)attr;
+	(void)set;
+	return ENOSYS;
+#endif
 }
 
 int thread_start_beside(pthread_t *thread, void *(*fn)(void *), void *arg)
@@ -45,7 +59,7 @@ int thread_start_beside(pthread_t *thread, void *(*fn)(void *), void *arg)
 		free(s);
 		return r;
 	}
-	r = pthread_attr_setaffinity_np(&attr, sizeof(elsewhere), &elsewhere);
+	r = attr_set_affinity(&attr, &elsewhere);
 	if (r == 0)
 		r = pthread_create(thread, &attr, trampoline, s);
 	pthread_attr_destroy(&attr);

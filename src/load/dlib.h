@@ -8,6 +8,18 @@
 #define INSMOD_DLIB_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+/* The static build (make static) links the libraries in instead and
+ * defines INSMOD_LINKED_LIBS: the caller then fills FNS beforehand with
+ * DLIB_LINKED(function) for each name, and dlib_load() only says yes.
+ * Without it DLIB_LINKED() is NULL, so the functions are never referenced
+ * and the libraries are not needed at link time. */
+#ifdef INSMOD_LINKED_LIBS
+#define DLIB_LINKED(fn) ((void *)(uintptr_t)(fn))
+#else
+#define DLIB_LINKED(fn) NULL
+#endif
 
 /* Opens the library SONAME once per run and looks up the N functions NAMES
  * into FNS, in order.  Returns 0, or -ENOTSUP after saying why (naming

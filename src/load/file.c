@@ -101,7 +101,7 @@ static int outbuf_grow(struct outbuf *o, const char *path)
 
 #endif
 
-/* Each library's functions, bound on first use (dlib.h).  The pointer
+/* Each library's functions, bound on first use (dlib.h), or linked in.  The pointer
  * types come from the library's own header, so a call is checked as a
  * direct one would be. */
 #ifdef HAVE_ZLIB
@@ -115,7 +115,7 @@ static int bind_zlib(const char *path)
 {
 	static const char *const names[] = { "inflateInit2_", "inflate", "inflateEnd" };
 	static int state;
-	void *f[3];
+	void *f[3] = { DLIB_LINKED(inflateInit2_), DLIB_LINKED(inflate), DLIB_LINKED(inflateEnd) };
 	int r = dlib_load(&state, "libz.so.1", names, 3, f, path, "gzip");
 
 	if (r == 0 && !zlib.init) {
@@ -182,7 +182,9 @@ static int bind_xz(const char *path)
 {
 	static const char *const names[] = { "lzma_stream_decoder", "lzma_code", "lzma_end" };
 	static int state;
-	void *f[3];
+	void *f[3] = {
+		DLIB_LINKED(lzma_stream_decoder), DLIB_LINKED(lzma_code), DLIB_LINKED(lzma_end),
+	};
 	int r = dlib_load(&state, "liblzma.so.5", names, 3, f, path, "xz");
 
 	if (r == 0 && !xz.decoder) {
@@ -240,7 +242,11 @@ static int bind_zstd(const char *path)
 		"ZSTD_isError", "ZSTD_getErrorName", "ZSTD_freeDStream",
 	};
 	static int state;
-	void *f[6];
+	void *f[6] = {
+		DLIB_LINKED(ZSTD_createDStream), DLIB_LINKED(ZSTD_initDStream),
+		DLIB_LINKED(ZSTD_decompressStream), DLIB_LINKED(ZSTD_isError),
+		DLIB_LINKED(ZSTD_getErrorName), DLIB_LINKED(ZSTD_freeDStream),
+	};
 	int r = dlib_load(&state, "libzstd.so.1", names, 6, f, path, "zstd");
 
 	if (r == 0 && !zstd.create) {
