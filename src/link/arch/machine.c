@@ -10,10 +10,6 @@
 #include <stddef.h>
 #include <string.h>
 
-#ifndef EM_LOONGARCH		/* older <elf.h>, musl's */
-#define EM_LOONGARCH 258
-#endif
-
 static const struct machine machines[] = {
 	{ EM_X86_64, "x86_64", true, false, "x86_64", &arch_x86_64, true },
 	{ EM_386, "i386", false, false, "i386 i486 i586 i686", &arch_i386, true },
