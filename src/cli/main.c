@@ -45,6 +45,20 @@ static void warn_inert_options(const struct insmod_opts *o)
 			log_quiet_warn("%s has no effect on this kernel", list[i].what);
 }
 
+/* A 2.4 module's symbol versions are part of its symbols' names
+ * (printk_R1b7d4074): a mismatch is an unresolved symbol, which nothing
+ * can force.  -f there forces the kernel version check alone. */
+static void warn_modversion_24(const struct insmod_opts *o)
+{
+	static bool said;
+
+	if (said || !o->force_modversion || o->force_vermagic)
+		return;
+	said = true;
+	log_quiet_warn("--force-modversion has no effect on a 2.4 module (its symbol versions are part of "
+		       "the symbol names); -f or --force-vermagic forces its kernel version check");
+}
+
 static int identify_kernel(struct insmod_ctx *c)
 {
 	struct utsname u;
@@ -162,7 +176,8 @@ static int link_module(struct insmod_ctx *c, bool after_load)
 		.probe = o->probe,
 		.map = o->map,
 		.blob_path = o->probe ? NULL : c->batch_blob ? c->batch_blob : o->blob,
-		.force = o->force,
+		.force_vermagic = o->force_vermagic,
+		.force_modversion = o->force_modversion,
 		.params = &c->params,
 		.sysfs_root = c->root,
 		.kernel = c->kernel,
@@ -230,6 +245,7 @@ static int run(struct insmod_ctx *c)
 		if ((r = mod24_name_module(c)) || (dry && (r = name_batch_blob(c))) ||
 		    (!dry && o->lock && (r = lock_module_name(LOCK_DIR, c->name, &c->lock_fd))))
 			return r;
+		warn_modversion_24(o);
 		return mod24_main(c);
 	}
 	warn_inert_options(o);
