@@ -62,7 +62,7 @@ static const struct option long_options[] = {
 static const char usage_text[] =
 	"usage: insmod [-fhkLmnpqrsSvVxXyY] [-o module_name] [-O blob_name] [-P prefix]\n"
 	"              module [symbol=value ...]\n"
-	"       insmod --batch -n|-p [-mqv] [-O directory] module ...\n";
+	"       insmod --batch -n|-p [-mqv] [-O directory] module|- ...\n";
 
 static const char help_text[] =
 	"\n"
@@ -112,7 +112,11 @@ static const char help_text[] =
 	"      --batch        link (-n) or probe (-p) every MODULE given, against one\n"
 	"                     reading of the kernel's symbols; no parameters; -O names\n"
 	"                     a directory that receives NAME.blob for each module;\n"
-	"                     exit status 1 if any module fails\n"
+	"                     - reads module paths from standard input, one a line.\n"
+	"                     A progress line on a terminal after the first second;\n"
+	"                     a closing count (\"N linked, N failed, in T s\"); with\n"
+	"                     -q, only one line for each module that fails.  Exit\n"
+	"                     status 1 if any module fails\n"
 	"\n"
 	"Environment: MODPATH (module directories, %s = kernel release), MODULECONF\n"
 	"(configuration file, default /etc/modules.conf).\n"
