@@ -131,10 +131,11 @@ install: all
 	install -m 0755 $(BUILD)/insmod $(DESTDIR)$(SBINDIR)/insmod
 	install -m 0755 scripts/insmod_ksymoops_clean $(DESTDIR)$(SBINDIR)/insmod_ksymoops_clean
 	install -m 0644 doc/insmod.8 $(DESTDIR)$(MANDIR)/man8/insmod.8
+	install -m 0644 doc/insmod_ksymoops_clean.8 $(DESTDIR)$(MANDIR)/man8/insmod_ksymoops_clean.8
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/insmod $(DESTDIR)$(SBINDIR)/insmod_ksymoops_clean \
-	      $(DESTDIR)$(MANDIR)/man8/insmod.8
+	      $(DESTDIR)$(MANDIR)/man8/insmod.8 $(DESTDIR)$(MANDIR)/man8/insmod_ksymoops_clean.8
 
 clean:
 	rm -rf build
