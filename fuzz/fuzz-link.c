@@ -101,6 +101,7 @@ static struct fuzz_arch24 arches24[] = {
 enum {	/* byte 14 */
 	KNOB2_STREAM = 0x01, KNOB2_SHARED_KERNEL = 0x02, KNOB2_LOADED = 0x04, KNOB2_FAR = 0x08,
 	KNOB2_NEAR = 0x10, KNOB2_HOSTILE_SECTIONS = 0x20, KNOB2_FIFO = 0x40,
+	KNOB2_FORCE_HALF = 0x80,	/* with KNOB_FORCE: --force-vermagic alone, else --force-modversion */
 };
 
 enum {
@@ -390,7 +391,9 @@ static int link26(const struct elf_file *elf, uint8_t knobs, uint8_t knobs2, cha
 	job.probe = knobs & KNOB_PROBE;
 	job.map = true;
 	job.blob_path = blob_target(knobs, knobs2, name);
-	job.force = knobs & KNOB_FORCE;
+	/* -f is both halves; KNOB2_FORCE_HALF makes it one of them */
+	job.force_vermagic = knobs & KNOB_FORCE;
+	job.force_modversion = knobs2 & KNOB2_FORCE_HALF ? !(knobs & KNOB_FORCE) : (knobs & KNOB_FORCE) != 0;
 	job.params = params;
 	job.sysfs_root = dir;
 	if (knobs2 & KNOB2_LOADED) {

@@ -25,7 +25,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 for c in qemu-system-x86_64 cpio xz zstd gzip python3 ld.bfd ld.lld objcopy \
-	 i686-linux-gnu-ld aarch64-linux-gnu-ld gcc-12 bc flex bison; do
+	 i686-linux-gnu-ld aarch64-linux-gnu-ld gcc-12 bc flex bison mandoc; do
 	need "$c" have "$c"
 done
 need "busybox (static)" have busybox

@@ -12,6 +12,7 @@ packages="
   binutils-i686-linux-gnu binutils-aarch64-linux-gnu
   libelf-dev bc flex bison
   python3 gcc-multilib
+  mandoc bsdutils
 "
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps: run as root (apt-get install needs it)" >&2

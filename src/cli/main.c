@@ -3,6 +3,7 @@
  * main() reads the command line and runs the steps below in order; each
  * step logs its own failure and returns -errno, and only main() turns that
  * into an exit status (0 on success, 1 on any failure). */
+#include "batch.h"
 #include "insmod.h"
 #include "link.h"
 #include "lock.h"
@@ -43,6 +44,20 @@ static void warn_inert_options(const struct insmod_opts *o)
 	for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++)
 		if (list[i].set)
 			log_quiet_warn("%s has no effect on this kernel", list[i].what);
+}
+
+/* A 2.4 module's symbol versions are part of its symbols' names
+ * (printk_R1b7d4074): a mismatch is an unresolved symbol, which nothing
+ * can force.  -f there forces the kernel version check alone. */
+static void warn_modversion_24(const struct insmod_opts *o)
+{
+	static bool said;
+
+	if (said || !o->force_modversion || o->force_vermagic)
+		return;
+	said = true;
+	log_quiet_warn("--force-modversion has no effect on a 2.4 module (its symbol versions are part of "
+		       "the symbol names); -f or --force-vermagic forces its kernel version check");
 }
 
 static int identify_kernel(struct insmod_ctx *c)
@@ -162,7 +177,8 @@ static int link_module(struct insmod_ctx *c, bool after_load)
 		.probe = o->probe,
 		.map = o->map,
 		.blob_path = o->probe ? NULL : c->batch_blob ? c->batch_blob : o->blob,
-		.force = o->force,
+		.force_vermagic = o->force_vermagic,
+		.force_modversion = o->force_modversion,
 		.params = &c->params,
 		.sysfs_root = c->root,
 		.kernel = c->kernel,
@@ -230,6 +246,7 @@ static int run(struct insmod_ctx *c)
 		if ((r = mod24_name_module(c)) || (dry && (r = name_batch_blob(c))) ||
 		    (!dry && o->lock && (r = lock_module_name(LOCK_DIR, c->name, &c->lock_fd))))
 			return r;
+		warn_modversion_24(o);
 		return mod24_main(c);
 	}
 	warn_inert_options(o);
@@ -329,33 +346,56 @@ static int check_blob_directory(const char *dir)
 	return 0;
 }
 
+/* Each module of a batch in turn, from the arguments and standard input
+ * ("-"); a failure is reported and the rest still run.  0 or -errno if
+ * reading the paths failed. */
+static int batch_modules(const struct insmod_opts *o, const struct link_kernel *kernel,
+			 struct batch_report *rep)
+{
+	struct batch_input in;
+	const char *module;
+	bool fatal = false;
+	bool dash = false;
+	int k;
+
+	for (size_t i = 0; i < o->nmodules; i++)
+		dash |= strcmp(o->modules[i], "-") == 0;
+	batch_input_start(&in, o->modules, o->nmodules);
+	while (!fatal && (k = batch_input_next(&in, &module, &fatal)) != 0) {
+		struct insmod_ctx ctx;
+
+		if (k < 0) {	/* a line that is no path: said, a failure */
+			batch_report_done(rep, NULL, -EINVAL);
+			continue;
+		}
+		batch_report_next(rep, module, dash ? 0 : o->nmodules);
+		init_ctx(&ctx, o, module);
+		ctx.kernel = kernel;
+		batch_report_done(rep, module, run(&ctx));
+		release_ctx(&ctx);
+	}
+	return fatal ? -EIO : batch_input_finish(&in);
+}
+
 /* --batch: every module linked or probed in turn against one reading of
- * the symbols; a failure is reported and the rest still run. */
+ * the symbols. */
 static int run_batch(const struct insmod_opts *o)
 {
 	struct link_kernel kernel = { NULL, NULL };
-	size_t failed = 0;
+	struct batch_report rep;
 	int r;
 
+	batch_report_start(&rep, o);
 	r = o->blob && !o->probe ? check_blob_directory(o->blob) : 0;
 	if (!r)
 		r = read_batch_kernel(o, &kernel);
-	for (size_t i = 0; i < o->nmodules && !r; i++) {
-		struct insmod_ctx ctx;
-
-		init_ctx(&ctx, o, o->modules[i]);
-		ctx.kernel = &kernel;
-		if (run(&ctx))
-			failed++;
-		release_ctx(&ctx);
-	}
-	if (!r && failed)
-		log_error("%zu of %zu modules %s", failed, o->nmodules,
-			  o->probe ? "would not load" : "could not be linked");
+	if (!r)
+		r = batch_modules(o, &kernel, &rep);
+	batch_report_end(&rep);
 	link_kernel_release(&kernel);
 	tdestroy(batch_names, free);
 	batch_names = NULL;
-	return r ? r : failed ? -EINVAL : 0;
+	return r ? r : rep.failed ? -EINVAL : 0;
 }
 
 /* Started with 0, 1 or 2 closed (by a daemon, an init system, `<&- >&-

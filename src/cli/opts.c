@@ -17,6 +17,8 @@ enum {
 	OPT_KERNEL_RELEASE,
 	OPT_BASE,
 	OPT_BATCH,
+	OPT_FORCE_VERMAGIC,
+	OPT_FORCE_MODVERSION,
 };
 
 /* The leading ':' makes getopt return ':' for a missing argument and print
@@ -52,6 +54,8 @@ static const struct option long_options[] = {
 	{ "kernel-release", required_argument, NULL, OPT_KERNEL_RELEASE },
 	{ "base",           required_argument, NULL, OPT_BASE },
 	{ "batch",          no_argument,       NULL, OPT_BATCH },
+	{ "force-vermagic", no_argument,       NULL, OPT_FORCE_VERMAGIC },
+	{ "force-modversion", no_argument,     NULL, OPT_FORCE_MODVERSION },
 	{ NULL, 0, NULL, 0 },
 };
 // clang-format on
@@ -59,7 +63,7 @@ static const struct option long_options[] = {
 static const char usage_text[] =
 	"usage: insmod [-fhkLmnpqrsSvVxXyY] [-o module_name] [-O blob_name] [-P prefix]\n"
 	"              module [symbol=value ...]\n"
-	"       insmod --batch -n|-p [-mqv] [-O directory] module ...\n";
+	"       insmod --batch -n|-p [-mqv] [-O directory] module|- ...\n";
 
 static const char help_text[] =
 	"\n"
@@ -69,7 +73,8 @@ static const char help_text[] =
 	"\n"
 	"Options:\n"
 	"  -f, --force        load even if the module was built for another kernel\n"
-	"                     version (the kernel is tainted)\n"
+	"                     version: both --force-vermagic and --force-modversion\n"
+	"                     (the kernel is tainted)\n"
 	"  -h, --help         print this help and exit\n"
 	"  -k, --autoclean    2.4 kernels: mark the module for autoclean (no effect on 2.6+)\n"
 	"  -L, --lock         lock /run/insmod/NAME.lock so that concurrent loads of the\n"
@@ -100,10 +105,19 @@ static const char help_text[] =
 	"      --kernel-release=VER   check against and search under release VER\n"
 	"                     instead of the running kernel's\n"
 	"      --base=ADDR    load address for -n (default 0x12340000)\n"
+	"      --force-vermagic    ignore the module's version magic (the kernel\n"
+	"                     version it was built for); 2.4 modules: the kernel\n"
+	"                     version check.  Taints the kernel\n"
+	"      --force-modversion  ignore the module's symbol versions (CRCs); no\n"
+	"                     effect on 2.4 modules.  Taints the kernel\n"
 	"      --batch        link (-n) or probe (-p) every MODULE given, against one\n"
 	"                     reading of the kernel's symbols; no parameters; -O names\n"
 	"                     a directory that receives NAME.blob for each module;\n"
-	"                     exit status 1 if any module fails\n"
+	"                     - reads module paths from standard input, one a line.\n"
+	"                     A progress line on a terminal after the first second;\n"
+	"                     a closing count (\"N linked, N failed, in T s\"); with\n"
+	"                     -q, only one line for each module that fails.  Exit\n"
+	"                     status 1 if any module fails\n"
 	"\n"
 	"Environment: MODPATH (module directories, %s = kernel release), MODULECONF\n"
 	"(configuration file, default /etc/modules.conf).\n"
@@ -153,7 +167,9 @@ static void set_defaults(struct insmod_opts *o)
 static enum opts_result apply_option(struct insmod_opts *o, int c)
 {
 	switch (c) {
-	case 'f': o->force = true; break;
+	case 'f': o->force_vermagic = o->force_modversion = true; break;
+	case OPT_FORCE_VERMAGIC: o->force_vermagic = true; break;
+	case OPT_FORCE_MODVERSION: o->force_modversion = true; break;
 	case 'k': o->autoclean = true; break;
 	case 'L': o->lock = true; break;
 	case 'm': o->map = true; break;

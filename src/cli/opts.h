@@ -11,7 +11,10 @@ struct insmod_opts {
 	char **params;			/* symbol=value words after it */
 	size_t nparams;
 
-	bool force;			/* -f */
+	/* -f is both; each alone is one of the kernel's two checks
+	 * (MODULE_INIT_IGNORE_VERMAGIC, MODULE_INIT_IGNORE_MODVERSIONS). */
+	bool force_vermagic;		/* --force-vermagic */
+	bool force_modversion;		/* --force-modversion */
 	bool autoclean;			/* -k */
 	bool lock;			/* -L */
 	bool map;			/* -m */

@@ -2,6 +2,7 @@
  * daemon, errors at LOG_ERR, the rest at LOG_INFO). */
 #include "log.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/socket.h>
@@ -12,6 +13,15 @@
 static enum log_target target = LOG_TO_TERMINAL;
 static int verbosity;
 static bool quiet;
+static void (*before_output)(void);
+/* The linker's two lanes may both log: the hook and the held message are
+ * each one thing for both. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	bool on;
+	unsigned count;
+	char first[1024];
+} hold;
 
 /* Whether a syslog daemon listens on /dev/log.  syslog(3) drops messages
  * silently when none does (a container, an initramfs, early boot): -s
@@ -55,6 +65,11 @@ static void emit(FILE *stream, int priority, const char *prefix,
 		vsyslog(priority, fmt, ap);
 		return;
 	}
+	if (before_output) {
+		pthread_mutex_lock(&lock);
+		before_output();
+		pthread_mutex_unlock(&lock);
+	}
 	fputs(prefix, stream);
 	vfprintf(stream, fmt, ap);
 	fputc('\n', stream);
@@ -68,7 +83,52 @@ static void emit(FILE *stream, int priority, const char *prefix,
 		va_end(ap);                        \
 	} while (0)
 
-void log_error(const char *fmt, ...) { EMIT(stderr, LOG_ERR, "insmod: "); }
+void log_hold(bool on)
+{
+	hold.on = on;
+	if (on) {
+		hold.count = 0;
+		hold.first[0] = '\0';
+	}
+}
+
+/* The first held message on one line: the 2.4 version mismatch, for one,
+ * is written over three. */
+static void hold_message(const char *fmt, va_list ap)
+{
+	pthread_mutex_lock(&lock);
+	if (hold.count++ == 0) {
+		vsnprintf(hold.first, sizeof(hold.first), fmt, ap);
+		for (char *p = hold.first; *p; p++)
+			if (*p == '\n' || *p == '\t')
+				*p = ' ';
+	}
+	pthread_mutex_unlock(&lock);
+}
+
+const char *log_held(unsigned *count)
+{
+	*count = hold.count;
+	return hold.count ? hold.first : NULL;
+}
+
+void log_before_output(void (*fn)(void))
+{
+	before_output = fn;
+}
+
+#define HOLD_OR_EMIT(stream, prio, prefix)         \
+	do {                                       \
+		va_list ap;                        \
+		va_start(ap, fmt);                 \
+		if (hold.on)                       \
+			hold_message(fmt, ap);     \
+		else                               \
+			emit(stream, prio, prefix, fmt, ap); \
+		va_end(ap);                        \
+	} while (0)
+
+void log_error(const char *fmt, ...) { HOLD_OR_EMIT(stderr, LOG_ERR, "insmod: "); }
 
 void log_warn(const char *fmt, ...) { EMIT(stderr, LOG_INFO, "insmod: warning: "); }
 
@@ -80,8 +140,14 @@ void log_quiet_warn(const char *fmt, ...)
 
 void log_complaint(const char *fmt, ...)
 {
+	if (!quiet || hold.on)
+		HOLD_OR_EMIT(stderr, LOG_ERR, "insmod: ");
+}
+
+void log_note(const char *fmt, ...)
+{
 	if (!quiet)
-		EMIT(stderr, LOG_ERR, "insmod: ");
+		EMIT(stderr, LOG_INFO, "insmod: ");
 }
 
 void log_output(const char *fmt, ...) { EMIT(stdout, LOG_INFO, ""); }

@@ -32,7 +32,22 @@ void log_output(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* Shown with -v (stderr or LOG_INFO). */
 void log_verbose(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
+/* Information the user did not ask for but wants (--batch's closing
+ * count): -q silences it (stderr or LOG_INFO). */
+void log_note(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
 bool log_is_verbose(void);
 bool log_is_quiet(void);
+
+/* --batch -q gives each failing module one line: while held, errors and
+ * complaints are counted and the first one kept, not shown.  log_held()
+ * returns that first one on one line (NULL if none) and how many there
+ * were (log_hold(false) keeps them); log_hold(true) starts afresh. */
+void log_hold(bool on);
+const char *log_held(unsigned *count);
+
+/* Called before anything is written to the terminal, stderr or stdout, so
+ * that a progress line can be cleared first; NULL for nothing. */
+void log_before_output(void (*fn)(void));
 
 #endif

@@ -57,11 +57,12 @@ int link_blob_commit(struct blob_file *b, const void *data, size_t size);
 void link_blob_abandon(struct blob_file *b);
 
 /* link-version.c: vermagic against the kernel's (or its release), and a
- * version fault reported as an error, or with -f as a warning. */
+ * version fault reported as an error, or when forced (-f and the option
+ * for that check: --force-vermagic or --force-modversion) as a warning. */
 int link_check_vermagic(const struct link_job *job);
 /* link_reference_vermagic(): vermagic.h */
 #include "vermagic.h"
-void link_version_problem(const struct link_job *job, int *err, int code, const char *fmt, ...)
+void link_version_problem(bool forced, int *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 /* link-params.c: symbol=value parameters into their variables, and the

@@ -196,7 +196,7 @@ static int check_modversions(const struct link_job *job, const struct ksym_table
 	int err = 0;
 
 	if (n == 0) {
-		if (kt->have_crcs && !job->force)
+		if (kt->have_crcs && !job->force_modversion)
 			log_quiet_warn("%s: has no symbol versions (__versions) while the kernel has them: the kernel will taint itself",
 				 job->path);
 		return 0;
@@ -213,7 +213,7 @@ static int check_modversions(const struct link_job *job, const struct ksym_table
 		k = ksyms_lookup_n(kt, name, len);
 		if (!k || !(k->flags & KSYM_HAS_CRC) || k->crc == crc)
 			continue;
-		link_version_problem(job, &err, len == 13 && memcmp(name, "module_layout", 13) == 0 ? -ENOEXEC : -EINVAL,
+		link_version_problem(job->force_modversion, &err, len == 13 && memcmp(name, "module_layout", 13) == 0 ? -ENOEXEC : -EINVAL,
 				"%s: disagrees about version of symbol %.*s (module has CRC 0x%08" PRIx32
 				", kernel 0x%08" PRIx32 ")",
 				job->path, (int)len, name, crc, k->crc);

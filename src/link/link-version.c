@@ -20,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-void link_version_problem(const struct link_job *job, int *err, int code, const char *fmt, ...)
+void link_version_problem(bool forced, int *err, int code, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -28,7 +28,7 @@ void link_version_problem(const struct link_job *job, int *err, int code, const 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (job->force) {
+	if (forced) {
 		log_quiet_warn("%s (forced: the kernel will be tainted)", msg);
 		return;
 	}
@@ -139,7 +139,7 @@ int link_check_vermagic(const struct link_job *job)
 	int err = 0;
 
 	if (!modinfo_get(elf, "vermagic", &v)) {
-		link_version_problem(job, &err, -ENOEXEC,
+		link_version_problem(job->force_vermagic, &err, -ENOEXEC,
 				     "%s: has no vermagic (.modinfo) and would be refused as of a bad version", job->path);
 		return err;
 	}
@@ -148,8 +148,9 @@ int link_check_vermagic(const struct link_job *job)
 	/* --batch looked it up once for all its modules */
 	ref = job->kernel ? job->kernel->vermagic
 			  : (read = link_reference_vermagic(job->sysfs_root, job->release));
-	switch (vermagic_judge(job->path, v.str, v.len, ref, job->release, modversions_count(elf) != 0,
-			       msg, sizeof(msg))) {
+	/* Symbol versions ignored count as none, for the kernel too. */
+	switch (vermagic_judge(job->path, v.str, v.len, ref, job->release,
+			       modversions_count(elf) != 0 && !job->force_modversion, msg, sizeof(msg))) {
 	case VERMAGIC_SAME:
 		break;
 	case VERMAGIC_OTHER_RELEASE:
@@ -157,7 +158,7 @@ int link_check_vermagic(const struct link_job *job)
 		break;
 	case VERMAGIC_BAD_MAGIC:
 	case VERMAGIC_BAD_RELEASE:
-		link_version_problem(job, &err, -ENOEXEC, "%s", msg);
+		link_version_problem(job->force_vermagic, &err, -ENOEXEC, "%s", msg);
 		break;
 	}
 	free(read);

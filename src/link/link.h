@@ -35,7 +35,8 @@ struct link_job {
 	bool probe;			/* -p: check and resolve only */
 	bool map;			/* -m */
 	const char *blob_path;		/* -O FILE or NULL */
-	bool force;			/* -f: version checks become warnings */
+	bool force_vermagic;		/* --force-vermagic (or -f): its check a warning */
+	bool force_modversion;		/* --force-modversion (or -f): CRC checks warnings */
 	bool era24;			/* a 2.4 object: insmod, not the kernel, relocates it */
 	const struct param_set *params;	/* values to write into the image, or NULL */
 	const char *sysfs_root;		/* prefix for /sys, /proc, /lib/modules ("" normally) */

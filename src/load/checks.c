@@ -89,8 +89,9 @@ int check_version(struct insmod_ctx *c)
 	enum vermagic_verdict verdict;
 
 	if (!modinfo_get(&c->elf, "vermagic", &v)) {
-		if (!c->opts->force) {
-			log_complaint("%s: module has no version magic; the kernel accepts it only as a forced load (use -f)",
+		if (!c->opts->force_vermagic) {
+			log_complaint("%s: module has no version magic; the kernel accepts it only as a forced load "
+				      "(use -f or --force-vermagic)",
 				      c->found.path);
 			return -ENOEXEC;
 		}
@@ -98,17 +99,19 @@ int check_version(struct insmod_ctx *c)
 		return 0;
 	}
 	ref = link_reference_vermagic(c->root, c->release);
+	/* ignored symbol versions count as none: the whole magic is compared */
 	verdict = vermagic_judge(c->found.path, v.str, v.len, ref, c->release,
-				 modversions_count(&c->elf) != 0, msg, sizeof(msg));
+				 modversions_count(&c->elf) != 0 && !c->opts->force_modversion,
+				 msg, sizeof(msg));
 	free(ref);
 	if (verdict == VERMAGIC_SAME)
 		return 0;
 	c->version_mismatch = true;
-	if (verdict == VERMAGIC_OTHER_RELEASE || c->opts->force) {
-		log_quiet_warn("%s%s", msg, c->opts->force ? "; loading anyway (-f)" : "");
+	if (verdict == VERMAGIC_OTHER_RELEASE || c->opts->force_vermagic) {
+		log_quiet_warn("%s%s", msg, c->opts->force_vermagic ? "; loading anyway (-f, --force-vermagic)" : "");
 		return 0;
 	}
-	log_complaint("%s; -f tries anyway", msg);
+	log_complaint("%s; -f or --force-vermagic tries anyway", msg);
 	return -ENOEXEC;
 }
 
@@ -139,12 +142,13 @@ static bool lockdown_active(const struct insmod_ctx *c)
 	       strchr(buf, '[') && !strstr(buf, "[none]");
 }
 
-/* -f always asks the kernel to ignore version data, as the original always
- * marked a forced load: the kernel then treats the module as unsigned.  Say
- * beforehand when that means refusal, and that it taints. */
+/* -f (or either half of it) always asks the kernel to ignore version data,
+ * as the original always marked a forced load: the kernel then treats the
+ * module as unsigned.  Say beforehand when that means refusal, and that it
+ * taints. */
 void warn_about_force(const struct insmod_ctx *c)
 {
-	if (!c->opts->force)
+	if (!c->opts->force_vermagic && !c->opts->force_modversion)
 		return;
 	if (sysfs_says_yes(c, "/sys/module/module/parameters/sig_enforce"))
 		log_warn("this kernel enforces module signatures (sig_enforce=Y): it treats a forced load as unsigned "

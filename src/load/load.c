@@ -19,12 +19,14 @@
 struct changes {
 	bool rename;		/* -o with another name */
 	bool ksymoops;		/* add the __insmod_ symbols */
-	bool strip;		/* -f through init_module: no flags to ask with */
+	/* forced through init_module, which has no flags to ask with */
+	bool strip_vermagic;	/* --force-vermagic (-f) */
+	bool strip_versions;	/* --force-modversion (-f) */
 };
 
 static bool any_change(const struct changes *ch)
 {
-	return ch->rename || ch->ksymoops || ch->strip;
+	return ch->rename || ch->ksymoops || ch->strip_vermagic || ch->strip_versions;
 }
 
 /* -Y adds the ksymoops symbols whatever it costs; by default they are added
@@ -44,7 +46,7 @@ static void plan_changes(const struct insmod_ctx *c, struct changes *ch)
 	if (c->opts->ksymoops == -1 && c->elf.signed_module)
 		log_verbose("no ksymoops symbols: %s is signed, and adding them would void its signature "
 			    "(-Y adds them anyway)", c->found.path);
-	ch->strip = false;	/* decided once init_module is certain */
+	ch->strip_vermagic = ch->strip_versions = false;	/* decided once init_module is certain */
 	if (!c->elf.signed_module)
 		return;
 	if (ch->rename)
@@ -63,7 +65,7 @@ static int report_failure(struct insmod_ctx *c, int err, bool modified,
 		.release = c->release,
 		.modules_root = c->root,
 		.err = err,
-		.forced = c->opts->force,
+		.forced = c->opts->force_vermagic || c->opts->force_modversion,
 		.modified = modified,
 		.signed_module = c->elf.signed_module,
 		/* The loader says EEXIST only when a module of that name is
@@ -85,8 +87,10 @@ static int load_file_as_is(struct insmod_ctx *c, enum compression kernel_comp)
 {
 	int flags = 0;
 
-	if (c->opts->force)
-		flags |= MODULE_INIT_IGNORE_VERMAGIC | MODULE_INIT_IGNORE_MODVERSIONS;
+	if (c->opts->force_vermagic)
+		flags |= MODULE_INIT_IGNORE_VERMAGIC;
+	if (c->opts->force_modversion)
+		flags |= MODULE_INIT_IGNORE_MODVERSIONS;
 	if (c->file.comp != COMP_NONE && c->file.comp == kernel_comp)
 		flags |= MODULE_INIT_COMPRESSED_FILE;
 	log_verbose("finit_module(%s, \"%s\", %#x)", c->found.path, c->kernel_args, flags);
@@ -119,14 +123,14 @@ static int build_image(struct insmod_ctx *c, const struct changes *ch, struct mo
 		r = image_rename(img, c->opts->name);
 	if (!r && ch->ksymoops)
 		r = add_ksymoops(c, img);
-	if (!r && ch->strip) {
+	if (!r && ch->strip_versions)
 		image_strip_versions(img);
+	if (!r && ch->strip_vermagic)
 		image_strip_vermagic(img);
-	}
 	return r;
 }
 
-/* init_module(2) has no flags: what -f asks for is done to the image, as
+/* init_module(2) has no flags: what -f (or its halves) asks for is done to the image, as
  * the kernel would have done it.  *prepared stays false when the image
  * could not be built (already reported; the kernel saw nothing). */
 static int load_image(struct insmod_ctx *c, struct changes *ch, bool *prepared)
@@ -134,7 +138,8 @@ static int load_image(struct insmod_ctx *c, struct changes *ch, bool *prepared)
 	struct module_image img;
 	int r;
 
-	ch->strip = c->opts->force;
+	ch->strip_vermagic = c->opts->force_vermagic;
+	ch->strip_versions = c->opts->force_modversion;
 	*prepared = false;
 	if (!any_change(ch)) {
 		/* Only decompressed: the bytes are the signed ones, signature and all. */
@@ -148,7 +153,8 @@ static int load_image(struct insmod_ctx *c, struct changes *ch, bool *prepared)
 		*prepared = true;
 		log_verbose("init_module(%zu bytes, changed by insmod:%s%s%s, \"%s\")", img.len,
 			    ch->rename ? " renamed" : "", ch->ksymoops ? " ksymoops symbols added" : "",
-			    ch->strip ? " version data stripped" : "", c->kernel_args);
+			    ch->strip_vermagic || ch->strip_versions ? " version data stripped" : "",
+			    c->kernel_args);
 		r = sys_init_module(img.data, img.len, c->kernel_args);
 	}
 	if (r == 0)

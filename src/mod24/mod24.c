@@ -392,7 +392,7 @@ int mod24_main(struct insmod_ctx *c)
 		.mtime = (long long)c->file.st.st_mtime, .symbol_files = o->symbol_files,
 		.nsymbol_files = o->nsymbol_files, .root = c->root, .params = o->params, .nparams = o->nparams,
 		.load = !dry, .probe = o->probe, .map = o->map, .blob = o->probe ? NULL : c->batch_blob ? c->batch_blob : o->blob,
-		.force = o->force, .autoclean = o->autoclean, .kallsyms = o->kallsyms, .lock = o->lock,
+		.force = o->force_vermagic, .autoclean = o->autoclean, .kallsyms = o->kallsyms, .lock = o->lock,
 		.export_all = o->export_all != 0, .ksymoops = o->ksymoops != 0, .prefix = o->prefix,
 		.base = o->have_base ? o->base : LINK_DEFAULT_BASE,
 	};

@@ -93,6 +93,43 @@ check "init_module, as there are no flags to ask with" called "init_module len=$
 check "-f through init_module: the version magic is blanked in the image" sh -c "! grep -q vermagic= '$K/image'"
 check "the rest of .modinfo stays" grep -q license=GPL "$K/image"
 
+# ---- --force-vermagic, --force-modversion: each one half of -f -------------
+kernel -- --force-vermagic -y "$M"
+expect_status 0 "--force-vermagic: loaded"
+check "--force-vermagic: MODULE_INIT_IGNORE_VERMAGIC alone" called "finit_module flags=0x2"
+kernel -- --force-modversion -y "$M"
+expect_status 0 "--force-modversion: loaded"
+check "--force-modversion: MODULE_INIT_IGNORE_MODVERSIONS alone" called "finit_module flags=0x1"
+expect_err "taints the kernel" "--force-modversion warns that it taints too"
+kernel -- --force-vermagic --force-modversion -y "$M"
+check "both: the flags of -f" called "finit_module flags=0x3"
+cc -c -O2 -DWITH_VERSIONS -DVERMAGIC="\"$VM\"" -o "$T/vers.ko" "$FIXTURES/fake.c"
+versions_alloc() { readelf -SW "$K/image" | grep -q ' __versions .* A '; }
+kernel FAKE_FINIT_ERRNO=ENOSYS -- --force-vermagic -y "$T/vers.ko"
+check "--force-vermagic through init_module: vermagic blanked" sh -c "[ -s '$K/image' ] && ! grep -q vermagic= '$K/image'"
+check "--force-vermagic through init_module: __versions kept" versions_alloc
+kernel FAKE_FINIT_ERRNO=ENOSYS -- --force-modversion -y "$T/vers.ko"
+check "--force-modversion through init_module: vermagic kept" grep -q vermagic= "$K/image"
+check "--force-modversion through init_module: __versions dropped" sh -c "[ -s '$K/image' ] && ! readelf -SW '$K/image' | grep -q ' __versions .* A '"
+# Built for another release: the version check before the load.
+OVM="6.0.0-1-amd64 SMP preempt mod_unload modversions "
+cc -c -O2 -DVERMAGIC="\"$OVM\"" -o "$T/other.ko" "$FIXTURES/fake.c"
+cc -c -O2 -DWITH_VERSIONS -DVERMAGIC="\"$OVM\"" -o "$T/otherv.ko" "$FIXTURES/fake.c"
+kernel -- --force-modversion -y "$T/other.ko"
+check "another release, --force-modversion: still refused" [ "$STATUS" -ne 0 ]
+check "another release, --force-modversion: the kernel was not asked" no_call
+expect_err "built for kernel 6.0.0-1-amd64, not $REL" "another release, --force-modversion: the release is the reason"
+kernel -- --force-vermagic -y "$T/other.ko"
+expect_status 0 "another release, --force-vermagic: loaded"
+check "another release, --force-vermagic: flags 0x2" called "finit_module flags=0x2"
+kernel -- -y "$T/otherv.ko"
+expect_status 0 "another release, with symbol versions: the CRCs decide, loaded"
+kernel -- --force-modversion -y "$T/otherv.ko"
+check "another release, versions ignored: the whole magic counts, refused" [ "$STATUS" -ne 0 ]
+expect_err "--force-vermagic" "another release, versions ignored: --force-vermagic is named"
+kernel -- -f -y "$T/otherv.ko"
+check "another release, versions ignored, -f: flags 0x3" called "finit_module flags=0x3"
+
 # ---- compressed ------------------------------------------------------------
 xz -k -c "$M" > "$T/fake.ko.xz"
 gzip -c "$M" > "$T/fake.ko.gz"

@@ -243,6 +243,17 @@ im -f /host/files/im_hello_badver.ko
 check "-f loads the version-mismatched im_hello" '[ "$RC" -eq 0 ] && is_loaded im_hello'
 check "-f: the kernel marks the module forced (F flag)" 'module_flags im_hello | grep -q F'
 unload im_hello
+# Each half of -f, by the kernel's own flags.
+im --force-vermagic /host/files/im_hello_badflags.ko
+check "--force-vermagic loads the module whose flag part differs (PREEMPT)" \
+	'[ "$RC" -eq 0 ] && is_loaded im_hello && module_flags im_hello | grep -q F'
+unload im_hello
+im --force-modversion /host/files/im_hello_badflags.ko
+check "--force-modversion does not: refused, not loaded" '[ "$RC" -eq 1 ] && not_loaded im_hello'
+im --force-modversion /modules/im_hello.ko
+check "--force-modversion on a good module: loaded, the kernel marks it forced (F)" \
+	'[ "$RC" -eq 0 ] && is_loaded im_hello && module_flags im_hello | grep -q F'
+unload im_hello
 im /host/files/dummy_badflags.ko
 check "vermagic refused on a signed in-tree module (dummy)" '[ "$RC" -eq 1 ] && not_loaded dummy'
 im -f /host/files/dummy_badver.ko

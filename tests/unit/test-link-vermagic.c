@@ -70,8 +70,10 @@ int main(void)
 	CHECK(link_run(&job) == 0, "the kernel's vermagic (from an installed module) is the module's: accepted");
 	install_reference(map, size, "SMP preempt", "SMP PREEMPT");
 	CHECK(link_run(&job) == -ENOEXEC, "a vermagic whose flags differ from the kernel's is refused");
-	job.force = true;
-	CHECK(link_run(&job) == 0, "-f turns the vermagic mismatch into a warning");
+	job.force_modversion = true;
+	CHECK(link_run(&job) == -ENOEXEC, "--force-modversion leaves the vermagic mismatch an error");
+	job.force_vermagic = true;
+	CHECK(link_run(&job) == 0, "-f (--force-vermagic) turns the vermagic mismatch into a warning");
 
 	unmap_module(&elf, map, size);
 	if (remove_tree(root) != 0)
