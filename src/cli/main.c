@@ -41,7 +41,7 @@ static void warn_inert_options(const struct insmod_opts *o)
 	if (said)
 		return;
 	said = true;
-	for (size_t i = 0; i < sizeof(list) / sizeof(list[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(list); i++)
 		if (list[i].set)
 			log_quiet_warn("%s has no effect on this kernel", list[i].what);
 }

@@ -8,6 +8,7 @@
  * possible causes applies), and for every unknown symbol look up in
  * modules.symbols which module would provide it. */
 #include "diagnose.h"
+#include "diagnose-int.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -34,7 +35,6 @@
 /* KSYM_NAME_LEN is 512 on current kernels. */
 #define SYM_MAX 512
 
-#define CAP_SYS_MODULE_BIT 16
 
 /* ---- /dev/kmsg ---------------------------------------------------------- */
 
@@ -58,162 +58,9 @@ void kmsg_watch_stop(struct kmsg_watch *w)
 	w->fd = -1;
 }
 
-/* ---- errno tables ------------------------------------------------------- */
-
-struct errno_entry {
-	int err;
-	const char *name;
-};
-
-static const struct errno_entry errno_names[] = {
-	{ EPERM, "EPERM" }, { ENOENT, "ENOENT" }, { ESRCH, "ESRCH" },
-	{ EINTR, "EINTR" }, { EIO, "EIO" }, { ENXIO, "ENXIO" },
-	{ E2BIG, "E2BIG" }, { ENOEXEC, "ENOEXEC" }, { EBADF, "EBADF" },
-	{ ECHILD, "ECHILD" }, { EAGAIN, "EAGAIN" }, { ENOMEM, "ENOMEM" },
-	{ EACCES, "EACCES" }, { EFAULT, "EFAULT" }, { EBUSY, "EBUSY" },
-	{ EEXIST, "EEXIST" }, { EXDEV, "EXDEV" }, { ENODEV, "ENODEV" },
-	{ ENOTDIR, "ENOTDIR" }, { EISDIR, "EISDIR" }, { EINVAL, "EINVAL" },
-	{ ENFILE, "ENFILE" }, { EMFILE, "EMFILE" }, { ENOTTY, "ENOTTY" },
-	{ ETXTBSY, "ETXTBSY" }, { EFBIG, "EFBIG" }, { ENOSPC, "ENOSPC" },
-	{ ESPIPE, "ESPIPE" }, { EROFS, "EROFS" }, { EMLINK, "EMLINK" },
-	{ EPIPE, "EPIPE" }, { EDOM, "EDOM" }, { ERANGE, "ERANGE" },
-	{ EDEADLK, "EDEADLK" }, { ENAMETOOLONG, "ENAMETOOLONG" },
-	{ ENOSYS, "ENOSYS" }, { ENOTEMPTY, "ENOTEMPTY" }, { ELOOP, "ELOOP" },
-	{ ENOMSG, "ENOMSG" }, { EIDRM, "EIDRM" }, { ENODATA, "ENODATA" },
-	{ ETIME, "ETIME" }, { ENOLINK, "ENOLINK" }, { EPROTO, "EPROTO" },
-	{ EBADMSG, "EBADMSG" }, { EOVERFLOW, "EOVERFLOW" },
-	{ EILSEQ, "EILSEQ" }, { EUSERS, "EUSERS" }, { ENOTSOCK, "ENOTSOCK" },
-	{ EPROTONOSUPPORT, "EPROTONOSUPPORT" },
-	{ EOPNOTSUPP, "EOPNOTSUPP" }, { EAFNOSUPPORT, "EAFNOSUPPORT" },
-	{ EADDRINUSE, "EADDRINUSE" }, { EADDRNOTAVAIL, "EADDRNOTAVAIL" },
-	{ ENETDOWN, "ENETDOWN" }, { ENETUNREACH, "ENETUNREACH" },
-	{ ECONNABORTED, "ECONNABORTED" }, { ECONNRESET, "ECONNRESET" },
-	{ ENOBUFS, "ENOBUFS" }, { ENOTCONN, "ENOTCONN" },
-	{ ETIMEDOUT, "ETIMEDOUT" }, { ECONNREFUSED, "ECONNREFUSED" },
-	{ EHOSTUNREACH, "EHOSTUNREACH" }, { EALREADY, "EALREADY" },
-	{ EINPROGRESS, "EINPROGRESS" }, { ESTALE, "ESTALE" },
-	{ EDQUOT, "EDQUOT" }, { ECANCELED, "ECANCELED" },
-#ifdef ENOMEDIUM
-	{ ENOMEDIUM, "ENOMEDIUM" },
-#endif
-#ifdef ENOPKG
-	{ ENOPKG, "ENOPKG" },
-#endif
-#ifdef ENOKEY
-	{ ENOKEY, "ENOKEY" },
-#endif
-#ifdef EKEYEXPIRED
-	{ EKEYEXPIRED, "EKEYEXPIRED" },
-#endif
-#ifdef EKEYREVOKED
-	{ EKEYREVOKED, "EKEYREVOKED" },
-#endif
-#ifdef EKEYREJECTED
-	{ EKEYREJECTED, "EKEYREJECTED" },
-#endif
-#ifdef EREMOTEIO
-	{ EREMOTEIO, "EREMOTEIO" },
-#endif
-#ifdef ENOTRECOVERABLE
-	{ ENOTRECOVERABLE, "ENOTRECOVERABLE" },
-#endif
-#ifdef ERFKILL
-	{ ERFKILL, "ERFKILL" },
-#endif
-#ifdef EHWPOISON
-	{ EHWPOISON, "EHWPOISON" },
-#endif
-};
-
-const char *diagnose_errno_name(int err)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof errno_names / sizeof errno_names[0]; i++)
-		if (errno_names[i].err == err)
-			return errno_names[i].name;
-	return NULL;
-}
-
-static const char init_failed_text[] = "the module's init function failed";
-
-/* What each errno means when it comes from init_module/finit_module
- * themselves (the kernel's module loader), not from the module. */
-static const struct {
-	int err;
-	const char *text;
-} errno_texts[] = {
-	{ ENOEXEC, "invalid module format: not a module this kernel accepts "
-		   "(damaged or not a kernel module, built for another "
-		   "architecture, kernel release or configuration (vermagic "
-		   "or module_layout mismatch), missing version information "
-		   "on a kernel without CONFIG_MODULE_FORCE_LOAD, or an "
-		   "unsupported relocation)" },
-	{ ENOENT, "unknown symbol in module: it uses a symbol that neither "
-		  "the kernel nor any loaded module exports" },
-	{ EINVAL, "invalid parameters, or a symbol version (CRC) mismatch, "
-		  "or a missing namespace import" },
-	{ EEXIST, "a module of that name is already loaded" },
-	{ EBUSY, "a module of that name is being loaded or removed right "
-		 "now" },
-	{ EPERM, "operation not permitted: needs CAP_SYS_MODULE, or module "
-		 "loading is disabled (/proc/sys/kernel/modules_disabled), "
-		 "or the kernel is locked down (/sys/kernel/security/lockdown) "
-		 "and refuses unsigned modules, or the module is blacklisted, "
-		 "or a security module refused it" },
-	{ EACCES, "permission denied: a security module (such as SELinux, "
-		  "AppArmor or IMA) refused to let the kernel read the module, "
-		  "or its init function returned EACCES" },
-#ifdef EKEYREJECTED
-	{ EKEYREJECTED, "the kernel requires a valid signature: the module's "
-			"signature is missing or did not verify" },
-#endif
-#ifdef ENOKEY
-	{ ENOKEY, "the module is signed with a key that is not in the "
-		  "kernel's keyring" },
-#endif
-#ifdef ENOPKG
-	{ ENOPKG, "the module is signed with an algorithm this kernel does "
-		  "not support" },
-#endif
-	{ EBADMSG, "the module's signature is malformed (a damaged "
-		   "signature trailer)" },
-	{ ETXTBSY, "the module file is open for writing by another process; "
-		   "wait until it is completely written" },
-	{ EOPNOTSUPP, "the kernel cannot decompress this module's "
-		      "compression format" },
-	{ ENOSPC, "a parameter value is too long (longer than the "
-		  "parameter's string buffer, or than 1024 characters)" },
-	{ ERANGE, "a parameter's number is out of range for its type" },
-	{ ENOMEM, "the kernel ran out of memory loading the module" },
-	{ EFAULT, "the kernel was given a bad address (a bug in insmod; "
-		  "please report it)" },
-	{ ENOSYS, "this kernel cannot load modules (built without "
-		  "CONFIG_MODULES, or the system call is not available)" },
-	{ EINTR, "interrupted while waiting for another module to finish "
-		 "loading" },
-};
-
-const char *diagnose_errno_text(int err)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof errno_texts / sizeof errno_texts[0]; i++)
-		if (errno_texts[i].err == err)
-			return errno_texts[i].text;
-	return init_failed_text;
-}
-
-bool diagnose_errno_is_loaders(int err)
-{
-	return diagnose_errno_text(err) != init_failed_text;
-}
-
 /* ---- module names ------------------------------------------------------- */
 
 static char fold(char c) { return c == '-' ? '_' : c; }
-
-/* a[0..n) equals the NUL-terminated name b, with '-' and '_' the same. */
 
 static bool is_word(char c)
 {
@@ -319,10 +166,10 @@ bool kmsg_concerns_module(const char *msg, size_t len, const char *module)
 {
 	size_t m = strlen(module), i;
 
-	for (i = 0; i < sizeof loader_prefixes / sizeof loader_prefixes[0]; i++)
+	for (i = 0; i < ARRAY_SIZE(loader_prefixes); i++)
 		if (has_prefix(msg, len, loader_prefixes[i]))
 			return true;
-	for (i = 0; i < sizeof loader_phrases / sizeof loader_phrases[0]; i++)
+	for (i = 0; i < ARRAY_SIZE(loader_phrases); i++)
 		if (find_in(msg, len, loader_phrases[i]))
 			return true;
 	if (m == 0 || m > len)
@@ -540,153 +387,7 @@ static void kernel_report_release(struct kernel_report *k)
 	}
 }
 
-/* ---- files that tell causes apart --------------------------------------- */
-
-/* Whether the process lacks CAP_SYS_MODULE, by CapEff in its status. */
-static bool lacks_cap_sys_module(const char *root)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char line[256];
-	bool lacks = false;
-	FILE *fp;
-
-	if (strbuf_printf(&sb, "%s/proc/self/status", root) != 0)
-		goto out;
-	fp = fopen(strbuf_str(&sb), "re");
-	if (!fp)
-		goto out;
-	while (fgets(line, sizeof line, fp)) {
-		unsigned long long caps;
-
-		if (strncmp(line, "CapEff:", 7) == 0) {
-			if (sscanf(line + 7, "%llx", &caps) == 1)
-				lacks = !(caps & (1ULL << CAP_SYS_MODULE_BIT));
-			break;
-		}
-	}
-	fclose(fp);
-out:
-	strbuf_release(&sb);
-	return lacks;
-}
-
-/* The active lockdown level ("integrity", "confidentiality"), copied into
- * level; false when the kernel is not locked down or cannot tell. */
-static bool locked_down(const char *root, char *level, size_t size)
-{
-	char line[256];
-	const char *open, *close;
-
-	if (!read_first_line(root, "/sys/kernel/security/lockdown", line, sizeof line))
-		return false;
-	open = strchr(line, '[');
-	close = open ? strchr(open, ']') : NULL;
-	if (!close || (size_t)(close - open - 1) >= size)
-		return false;
-	memcpy(level, open + 1, (size_t)(close - open - 1));
-	level[close - open - 1] = '\0';
-	return strcmp(level, "none") != 0;
-}
-
-/* Whether the kernel command line blacklists the module. */
-static bool blacklisted_on_cmdline(const char *root, const char *module)
-{
-	char line[4096];
-	const char *p;
-
-	if (!read_first_line(root, "/proc/cmdline", line, sizeof line))
-		return false;
-	for (p = line; (p = strstr(p, "module_blacklist=")) != NULL; ) {
-		if (p != line && p[-1] != ' ') {
-			p++;
-			continue;
-		}
-		p += 17;
-		while (*p && *p != ' ') {
-			size_t n = strcspn(p, ", ");
-
-			if (n > 0 && module_name_eq(p, n, module))
-				return true;
-			p += n;
-			if (*p == ',')
-				p++;
-		}
-	}
-	return false;
-}
-
-static bool file_says_yes(const char *root, const char *path)
-{
-	char line[64];
-
-	return read_first_line(root, path, line, sizeof line) &&
-	       (line[0] == 'Y' || line[0] == 'y' || line[0] == '1');
-}
-
 /* ---- the report --------------------------------------------------------- */
-
-/* Which of EPERM's causes applies, when files or the log tell. */
-static void explain_eperm(struct strbuf *sb, const struct load_failure *f,
-			  const char *root, const struct kernel_report *k)
-{
-	char level[64];
-	bool unsigned_now = !f->signed_module || f->modified || f->forced;
-
-	if (lacks_cap_sys_module(root)) {
-		strbuf_puts(sb, geteuid() == 0
-			? "operation not permitted: insmod lacks the "
-			  "CAP_SYS_MODULE capability (a container or a "
-			  "capability bounding set took it away)"
-			: "operation not permitted: loading modules needs "
-			  "CAP_SYS_MODULE: run insmod as root");
-	} else if (file_says_yes(root, "/proc/sys/kernel/modules_disabled")) {
-		strbuf_puts(sb, "operation not permitted: module loading is "
-				"disabled (/proc/sys/kernel/modules_disabled "
-				"is 1; only a reboot enables it again)");
-	} else if (k->lockdown ||
-		   (locked_down(root, level, sizeof level) && unsigned_now)) {
-		if (!k->lockdown)
-			strbuf_printf(sb, "operation not permitted: the kernel "
-					  "is locked down (%s) and refuses "
-					  "unsigned modules", level);
-		else
-			strbuf_puts(sb, "operation not permitted: the kernel "
-					"is locked down and refuses unsigned "
-					"modules");
-		if (f->modified || f->forced)
-			strbuf_puts(sb, "; a module insmod had to change "
-					"(forced or renamed) has no valid "
-					"signature");
-		else if (!f->signed_module)
-			strbuf_puts(sb, "; this module is not signed");
-	} else if (k->blacklisted || blacklisted_on_cmdline(root, f->module)) {
-		strbuf_printf(sb, "operation not permitted: module '%s' is "
-				  "blacklisted on the kernel command line "
-				  "(module_blacklist=)", f->module);
-	} else {
-		strbuf_puts(sb, diagnose_errno_text(EPERM));
-	}
-}
-
-static void explain_ekeyrejected(struct strbuf *sb,
-				 const struct load_failure *f, const char *root)
-{
-	bool enforced = file_says_yes(root,
-				      "/sys/module/module/parameters/sig_enforce");
-
-	if (f->modified || f->forced)
-		strbuf_puts(sb, "the kernel requires a valid signature, and a "
-				"module modified by insmod (forced or renamed) "
-				"has no valid signature");
-	else if (!f->signed_module)
-		strbuf_printf(sb, "the kernel requires signed modules%s and "
-				  "this module is not signed",
-			      enforced ? " (module.sig_enforce is on)" : "");
-	else
-		strbuf_puts(sb, "the module's signature did not verify: it was "
-				"signed with a key this kernel does not trust, "
-				"or the file was changed after signing");
-}
 
 static bool needs_kernel_reason(int err)
 {
@@ -723,14 +424,14 @@ static void error_line(struct strbuf *sb, const struct load_failure *f,
 	}
 	strbuf_printf(sb, "could not load %s: ", f->path);
 	if (f->from_init || !diagnose_errno_is_loaders(err)) {
-		strbuf_printf(sb, "%s: %s (%s)", init_failed_text,
+		strbuf_printf(sb, "%s: %s (%s)", diagnose_init_failed_text,
 			      strerror(err), name);
 		return;
 	}
 	if (err == EEXIST)
 		strbuf_printf(sb, "module '%s' is already loaded", f->module);
 	else if (err == EPERM)
-		explain_eperm(sb, f, root, k);
+		explain_eperm(sb, f, root, k->lockdown, k->blacklisted);
 #ifdef EKEYREJECTED
 	else if (err == EKEYREJECTED)
 		explain_ekeyrejected(sb, f, root);

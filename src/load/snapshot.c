@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "util.h"
 #include "strbuf.h"
 
 #define COPY_BUF 65536
@@ -267,7 +268,7 @@ int snapshot_take_at(const char *dir, const char *proc_root, time_t when)
 		return -EINVAL;
 	}
 	err = write_pair(dirfd, proc_root ? proc_root : "", stamp, files,
-			 sizeof files / sizeof files[0], &why);
+			 ARRAY_SIZE(files), &why);
 	if (err)
 		log_warn("no ksymoops snapshot in %s: %s", dir, strbuf_str(&why));
 	else
