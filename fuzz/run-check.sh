@@ -24,6 +24,11 @@ cd "$top"
 B=build/fuzz
 secs=${FUZZ_SECONDS:-}
 . fuzz/options.sh
+# -print_coverage names functions through llvm-symbolizer; Debian installs
+# it versioned, outside PATH, unless the llvm package is there too.
+if sym=$(sh fuzz/symbolizer.sh); then
+	export ASAN_SYMBOLIZER_PATH="$sym"
+fi
 
 if [ $# -eq 0 ]; then
 	set --
@@ -40,7 +45,10 @@ check_reach() {
 	for fn in $(reach_funcs "$1"); do
 		grep -q "^COVERED_FUNC: .* $fn " "$2" || missing="$missing $fn"
 	done
-	if [ -n "$missing" ]; then
+	if [ -n "$missing" ] && grep -q "invalid path to external symbolizer" "$2"; then
+		echo "FAIL: fuzz-$1: no llvm-symbolizer to name the functions its seeds reach (apt-get install llvm; log $2)"
+		return 1
+	elif [ -n "$missing" ]; then
 		echo "FAIL: fuzz-$1: its seeds no longer reach:$missing (log $2)"
 		return 1
 	fi

@@ -44,4 +44,8 @@ if have "$fuzz_cc" > /dev/null; then
 	need "the libFuzzer and sanitizer runtimes for $fuzz_cc (libclang-rt-14-dev)" \
 		"$fuzz_cc" -fsanitize=fuzzer,address,undefined -o "$tmp/f" "$tmp/f.c"
 fi
+# The fuzz check reads which functions the seeds reach from the sanitizer's
+# coverage report, which names them only through llvm-symbolizer.
+need "llvm-symbolizer (llvm), for the fuzz seeds' coverage by function" \
+	sh "$(dirname "$0")/../fuzz/symbolizer.sh"
 exit $missing

@@ -3,10 +3,11 @@
 # its tests need.  Safe to run again: apt-get skips what is there.
 set -eu
 # Named one by one, with --no-install-recommends: what a package only
-# recommends (clang's libFuzzer and sanitizer runtimes, libclang-rt-14-dev)
-# is listed here itself, or a minimal system would not have it.
+# recommends (clang's libFuzzer and sanitizer runtimes, libclang-rt-14-dev;
+# llvm-symbolizer, in llvm, which names the functions fuzz seeds reach) is
+# listed here itself, or a minimal system would not have it.
 packages="
-  build-essential gcc-12 clang libclang-rt-14-dev lld pkg-config
+  build-essential gcc-12 clang libclang-rt-14-dev lld llvm pkg-config
   zlib1g-dev liblzma-dev libzstd-dev musl-tools
   qemu-system-x86 busybox-static cpio kmod xz-utils zstd gzip
   binutils-i686-linux-gnu binutils-aarch64-linux-gnu
