@@ -8,6 +8,12 @@
 #   sh bench/load.sh [CYCLES [ROUNDS]]      (default 30 and 3)
 #   env INSMOD=/abs/path/insmod INSMOD_TEST_CACHE=DIR sh bench/load.sh
 #
+# The insmod measured is a static build (build/static, made here when
+# INSMOD is not given: make BUILD=build/static with -static, the
+# compression libraries linked in and -DINSMOD_STATIC_LIBS, see
+# src/load/dlib.c); the dynamically linked build/insmod is measured
+# beside it, as "insmod-dyn".
+#
 # Every cycle unloads with the same BusyBox rmmod, so the differences are
 # the loaders' own.  BusyBox's shell runs its insmod applet for a bare
 # "insmod"; kmod runs as a link named insmod to the host's kmod binary
@@ -19,7 +25,14 @@ cycles=${1:-30}
 rounds=${2:-3}
 IM_TOP=$top
 export IM_TOP
-INSMOD=${INSMOD:-$top/build/insmod}
+if [ -z "${INSMOD:-}" ]; then
+	make -s -C "$top" -j2 BUILD=build/static LDFLAGS=-static CPPFLAGS=-DINSMOD_STATIC_LIBS \
+		LIB_LIBS="-lz -llzma -lzstd" all > /dev/null 2>&1 ||
+		{ echo "load.sh: cannot build the static insmod (libz, liblzma, libzstd .a files?)" >&2; exit 1; }
+	INSMOD=$top/build/static/insmod
+fi
+dyn=${INSMOD_DYN:-$top/build/insmod}
+[ -x "$dyn" ] || make -s -C "$top" -j2 all > /dev/null
 case $INSMOD in /*) ;; *) INSMOD=$(pwd)/$INSMOD ;; esac
 [ -x "$INSMOD" ] || { echo "load.sh: no insmod binary at $INSMOD (run make first)" >&2; exit 1; }
 . "$top/tests/qemu/build-modules.sh" > /dev/null	# the kernel, fetched once
@@ -29,7 +42,7 @@ kmod=$(command -v kmod) || { echo "load.sh: kmod is not installed on the host" >
 gdate=$(command -v date)
 
 # kmod and date with their libraries, at the same paths in the guest
-files=
+files="-f $dyn:/host/bin/insmod-dyn"
 for bin in "$kmod" "$gdate"; do
 	files="$files -f $bin:/host/bin/${bin##*/}"
 	for lib in $(ldd "$bin" | sed -n 's/.*=> \(\/[^ ]*\) (.*/\1/p'); do
@@ -59,10 +72,11 @@ batch() {
 }
 grep -q '^dummy ' /proc/modules && rmmod dummy
 # one unmeasured cycle each: files in the page cache, libraries mapped once
-batch "$IM" > /dev/null; batch insmod > /dev/null; batch /tmp/kmod/insmod > /dev/null
+for t in "$IM" insmod /tmp/kmod/insmod /host/bin/insmod-dyn; do batch "$t" > /dev/null; done
 r=0
 while [ $r -lt $rounds ]; do
-	echo "round insmod $(batch "$IM") busybox $(batch insmod) kmod $(batch /tmp/kmod/insmod)"
+	echo "round insmod $(batch "$IM") busybox $(batch insmod) kmod $(batch /tmp/kmod/insmod)" \
+		"insmod-dyn $(batch /host/bin/insmod-dyn)"
 	r=$((r + 1))
 done
 EOF
@@ -76,10 +90,10 @@ awk -v cycles="$cycles" '
 		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
 		return a[int((n + 1) / 2)]
 	}
-	/^round / { n++; im[n] = $3; bb[n] = $5; km[n] = $7 }
+	/^round / { n++; im[n] = $3; bb[n] = $5; km[n] = $7; dy[n] = $9 }
 	END {
 		if (!n) { print "load.sh: no timings from the guest"; exit 1 }
-		i = median(im, n) / 1000; b = median(bb, n) / 1000; k = median(km, n) / 1000
-		printf "%d load+unload cycles of dummy.ko, median of %d rounds: insmod %.1f ms, BusyBox %.1f ms, kmod %.1f ms\n", cycles, n, i, b, k
-		printf "insmod is %.2fx as fast as BusyBox and %.2fx as fast as kmod\n", b / i, k / i
+		i = median(im, n) / 1000; b = median(bb, n) / 1000; k = median(km, n) / 1000; d = median(dy, n) / 1000
+		printf "%d load+unload cycles of dummy.ko, median of %d rounds: insmod %.1f ms, BusyBox %.1f ms, kmod %.1f ms (insmod dynamically linked: %.1f ms)\n", cycles, n, i, b, k, d
+		printf "insmod is %.2fx as fast as BusyBox and %.2fx as fast as kmod (dynamically linked: %.2fx and %.2fx)\n", b / i, k / i, b / d, k / d
 	}' "$WORK/out"
