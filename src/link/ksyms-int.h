@@ -5,14 +5,39 @@
 
 #include "ksyms.h"
 
+#include <endian.h>
+#include <string.h>
+
 #define KSYMTAB_PREFIX "__ksymtab_"
 
 /* ksyms.c */
 /* Finds name, adding an empty entry for it unless the table is filtered
  * to wanted names.  NULL when filtered out (or on ENOMEM, noted in *err). */
 struct ksym *ksyms_find_or_add(struct ksym_table *t, const char *s, size_t n, int *err);
+/* The prefilter: one bit per 16-bit hash of a name's first (up to) 8
+ * bytes, so that most lines of a symbol file are turned away after one
+ * load, one multiply and one bit test, without finding the name's end.
+ * Bytes below '!' end a name (space, tab, newline, NUL).  Inline: it runs
+ * once for every line of every file. */
+static inline uint64_t ksyms_name_key(const char *p)
+{
+	uint64_t w, t;
+
+	memcpy(&w, p, 8);
+	w = le64toh(w);
+	t = (w - 0x2121212121212121ull) & ~w & 0x8080808080808080ull;
+	if (t)
+		w &= (1ull << (__builtin_ctzll(t) & ~7u)) - 1;
+	return (w * 0x9e3779b97f4a7c15ull) >> 48;
+}
+
 /* May a name starting at p (8 bytes readable) be a wanted one? */
-bool ksyms_prefilter_pass(const struct ksym_table *t, const char *p);
+static inline bool ksyms_prefilter_pass(const struct ksym_table *t, const char *p)
+{
+	uint64_t k = ksyms_name_key(p);
+
+	return t->prefilter[k >> 6] >> (k & 63) & 1;
+}
 void ksyms_set_address(struct ksym_table *t, struct ksym *k, uint64_t addr,
 		       uint32_t flags, const char *owner, size_t owner_len);
 /* Copies out the strings entries point at in [lo, hi), about to be reused. */

@@ -11,6 +11,9 @@
 #include <endian.h>
 #include <errno.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 /* Is [p, p+n) free of field separators (tabs and newlines for
  * Module.symvers, also spaces and CRs for kallsyms), so that the general
@@ -414,6 +417,19 @@ static const char *after_newline(const char *p, const char *end)
 {
 	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
 
+#ifdef __SSE2__
+	/* 16 bytes a compare: most names end within two */
+	const __m128i nl = _mm_set1_epi8('\n');
+
+	while (end - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl));
+
+		if (m)
+			return p + __builtin_ctz(m) + 1;
+		p += 16;
+	}
+#endif
 	while (end - p >= 8) {
 		uint64_t w, x;
 

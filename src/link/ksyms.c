@@ -126,29 +126,6 @@ int ksyms_want(struct ksym_table *t, const char *name)
 	return err;
 }
 
-/* The prefilter: one bit per 16-bit hash of a name's first (up to) 8
- * bytes, so that most lines of a symbol file are turned away after one
- * load, one multiply and one bit test, without finding the name's end.
- * Bytes below '!' end a name (space, tab, newline, NUL). */
-static uint64_t name_key(const char *p)
-{
-	uint64_t w, t;
-
-	memcpy(&w, p, 8);
-	w = le64toh(w);
-	t = (w - 0x2121212121212121ull) & ~w & 0x8080808080808080ull;
-	if (t)
-		w &= (1ull << (__builtin_ctzll(t) & ~7u)) - 1;
-	return (w * 0x9e3779b97f4a7c15ull) >> 48;
-}
-
-bool ksyms_prefilter_pass(const struct ksym_table *t, const char *name)
-{
-	uint64_t k = name_key(name);
-
-	return t->prefilter[k >> 6] >> (k & 63) & 1;
-}
-
 void ksyms_filter(struct ksym_table *t)
 {
 	t->filtered = true;
@@ -158,7 +135,7 @@ void ksyms_filter(struct ksym_table *t)
 		uint64_t k;
 
 		memcpy(buf, t->syms[i].name, t->syms[i].name_len < 8 ? t->syms[i].name_len : 8);
-		k = name_key(buf);
+		k = ksyms_name_key(buf);
 		t->prefilter[k >> 6] |= 1ull << (k & 63);
 	}
 }
