@@ -8,11 +8,10 @@
 #   sh bench/load.sh [CYCLES [ROUNDS]]      (default 30 and 3)
 #   env INSMOD=/abs/path/insmod INSMOD_TEST_CACHE=DIR sh bench/load.sh
 #
-# The insmod measured is a static build (build/static, made here when
-# INSMOD is not given: make BUILD=build/static with -static, the
-# compression libraries linked in and -DINSMOD_STATIC_LIBS, see
-# src/load/dlib.c); the dynamically linked build/insmod is measured
-# beside it, as "insmod-dyn".
+# The insmod measured is the static build of bench/static.sh unless INSMOD
+# names another; the dynamically linked build/insmod is measured beside
+# it, as "insmod-dyn", and INSMOD_BASE, when given (an older build, say),
+# as "base".
 #
 # Every cycle unloads with the same BusyBox rmmod, so the differences are
 # the loaders' own.  BusyBox's shell runs its insmod applet for a bare
@@ -25,12 +24,7 @@ cycles=${1:-30}
 rounds=${2:-3}
 IM_TOP=$top
 export IM_TOP
-if [ -z "${INSMOD:-}" ]; then
-	make -s -C "$top" -j2 BUILD=build/static LDFLAGS=-static CPPFLAGS=-DINSMOD_STATIC_LIBS \
-		LIB_LIBS="-lz -llzma -lzstd" all > /dev/null 2>&1 ||
-		{ echo "load.sh: cannot build the static insmod (libz, liblzma, libzstd .a files?)" >&2; exit 1; }
-	INSMOD=$top/build/static/insmod
-fi
+[ -n "${INSMOD:-}" ] || INSMOD=$(sh "$top/bench/static.sh")
 dyn=${INSMOD_DYN:-$top/build/insmod}
 [ -x "$dyn" ] || make -s -C "$top" -j2 all > /dev/null
 case $INSMOD in /*) ;; *) INSMOD=$(pwd)/$INSMOD ;; esac
@@ -43,6 +37,13 @@ gdate=$(command -v date)
 
 # kmod and date with their libraries, at the same paths in the guest
 files="-f $dyn:/host/bin/insmod-dyn"
+tools='"$IM" insmod /tmp/kmod/insmod /host/bin/insmod-dyn'
+names='insmod busybox kmod insmod-dyn'
+if [ -n "${INSMOD_BASE:-}" ]; then
+	files="$files -f $INSMOD_BASE:/host/bin/insmod-base"
+	tools="$tools /host/bin/insmod-base"
+	names="$names base"
+fi
 for bin in "$kmod" "$gdate"; do
 	files="$files -f $bin:/host/bin/${bin##*/}"
 	for lib in $(ldd "$bin" | sed -n 's/.*=> \(\/[^ ]*\) (.*/\1/p'); do
@@ -53,6 +54,8 @@ done
 cat > "$WORK/guest.sh" << EOF
 cycles=$cycles
 rounds=$rounds
+set -- $tools
+names="$names"
 EOF
 cat >> "$WORK/guest.sh" << 'EOF'
 D=/lib/modules/$KREL/kernel/drivers/net/dummy.ko
@@ -72,11 +75,16 @@ batch() {
 }
 grep -q '^dummy ' /proc/modules && rmmod dummy
 # one unmeasured cycle each: files in the page cache, libraries mapped once
-for t in "$IM" insmod /tmp/kmod/insmod /host/bin/insmod-dyn; do batch "$t" > /dev/null; done
+for t in "$@"; do "$t" "$D" && rmmod dummy; done
 r=0
 while [ $r -lt $rounds ]; do
-	echo "round insmod $(batch "$IM") busybox $(batch insmod) kmod $(batch /tmp/kmod/insmod)" \
-		"insmod-dyn $(batch /host/bin/insmod-dyn)"
+	line=round
+	n=1
+	for t in "$@"; do	# the tools take turns within each round
+		line="$line $(echo $names | cut -d' ' -f$n) $(batch "$t")"
+		n=$((n + 1))
+	done
+	echo "$line"
 	r=$((r + 1))
 done
 EOF
@@ -90,10 +98,14 @@ awk -v cycles="$cycles" '
 		for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
 		return a[int((n + 1) / 2)]
 	}
-	/^round / { n++; im[n] = $3; bb[n] = $5; km[n] = $7; dy[n] = $9 }
+	/^round / { n++; for (f = 2; f < NF; f += 2) { v[$f, n] = $(f + 1); seen[$f] = 1 } }
 	END {
 		if (!n) { print "load.sh: no timings from the guest"; exit 1 }
-		i = median(im, n) / 1000; b = median(bb, n) / 1000; k = median(km, n) / 1000; d = median(dy, n) / 1000
-		printf "%d load+unload cycles of dummy.ko, median of %d rounds: insmod %.1f ms, BusyBox %.1f ms, kmod %.1f ms (insmod dynamically linked: %.1f ms)\n", cycles, n, i, b, k, d
-		printf "insmod is %.2fx as fast as BusyBox and %.2fx as fast as kmod (dynamically linked: %.2fx and %.2fx)\n", b / i, k / i, b / d, k / d
+		for (t in seen) { for (r = 1; r <= n; r++) a[r] = v[t, r]; m[t] = median(a, n) / 1000 }
+		printf "%d load+unload cycles of dummy.ko, median of %d rounds: insmod %.1f ms, BusyBox %.1f ms, kmod %.1f ms", cycles, n, m["insmod"], m["busybox"], m["kmod"]
+		printf " (dynamically linked insmod %.1f ms%s)\n", m["insmod-dyn"], ("base" in seen) ? sprintf(", base %.1f ms", m["base"]) : ""
+		printf "insmod is %.2fx as fast as BusyBox and %.2fx as fast as kmod", m["busybox"] / m["insmod"], m["kmod"] / m["insmod"]
+		printf " (dynamically linked: %.2fx and %.2fx", m["busybox"] / m["insmod-dyn"], m["kmod"] / m["insmod-dyn"]
+		if ("base" in seen) printf "; base: %.2fx and %.2fx", m["busybox"] / m["base"], m["kmod"] / m["base"]
+		print ")"
 	}' "$WORK/out"

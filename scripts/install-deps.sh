@@ -11,7 +11,7 @@ packages="
   qemu-system-x86 busybox-static cpio kmod xz-utils zstd gzip
   binutils-i686-linux-gnu binutils-aarch64-linux-gnu
   libelf-dev bc flex bison
-  python3 gcc-multilib
+  python3 gcc-multilib gnuplot-nox
 "
 if [ "$(id -u)" -ne 0 ]; then
 	echo "install-deps: run as root (apt-get install needs it)" >&2
