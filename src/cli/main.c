@@ -15,6 +15,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <search.h>
 #include <stdio.h>
@@ -357,8 +358,13 @@ static bool open_standard_fds(void)
 {
 	static const char *const names[] = { "input", "output", "error" };
 
+	/* one poll() tells which of the three are closed (POLLNVAL) */
+	struct pollfd p[3] = { { .fd = 0 }, { .fd = 1 }, { .fd = 2 } };
+
+	if (poll(p, 3, 0) < 0)
+		return true;	/* cannot tell: as if open */
 	for (int fd = 0; fd <= 2; fd++) {
-		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+		if (!(p[fd].revents & POLLNVAL))
 			continue;
 		int null = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
 		int e = errno;
