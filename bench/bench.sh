@@ -6,6 +6,12 @@
 #
 #   bash bench/bench.sh [--all] [RUNS]
 #
+# The insmod measured is the static build of bench/static.sh (INSMOD names
+# another).  After the table, a spread of the package's modules by size
+# (SPREAD of them, default 16): each one's median time and peak memory for
+# the three, written to build/bench/spread.dat and plotted with gnuplot to
+# bench/spread.svg (shown in bench/README.md).
+#
 # For amdgpu.ko, xfs.ko, a mid-sized and a small module of Debian's amd64
 # package: median wall time of RUNS runs (default 7) of each, the ratios,
 # and each one's peak memory (maximum resident set) beside the module's
@@ -28,7 +34,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 all=
 [ "${1:-}" = --all ] && { all=1; shift; }
 runs=${1:-7}
-insmod=${INSMOD:-$top/build/insmod}
+insmod=${INSMOD:-$(sh "$top/bench/static.sh")}
+echo "insmod: $insmod"
 prep=$top/build/oracle/oracle-prep
 mkdir -p "$top/build/oracle"
 [ -x "$prep" ] && [ "$prep" -nt "$top/tests/oracle/oracle-prep.c" ] || cc -O2 -o "$prep" "$top/tests/oracle/oracle-prep.c"
@@ -141,7 +148,8 @@ for m in $mods; do
 		"$(awk -v k="$m_ours" 'BEGIN { printf "%.1f", k / 1024 }')" \
 		"$(awk -v k="$m_bfd" 'BEGIN { printf "%.1f", k / 1024 }')" \
 		"$(awk -v k="$m_lld" 'BEGIN { if (k == "-") print "-"; else printf "%.1f", k / 1024 }')"
-	echo "  $tag: CPU time (ms): insmod $c_ours, ld.bfd $c_bfd, ld.lld $c_lld"
+	echo "  $tag: CPU time (ms): insmod $c_ours, ld.bfd $c_bfd, ld.lld $c_lld;" \
+	     "insmod $(ratio "$c_ours" "$c_bfd")x faster than ld.bfd, $(ratio "$c_ours" "$c_lld")x than ld.lld (CPU)"
 	t_bfd_all=$(time_runs "$runs" bfd_all "$tag" "$work/out.elf")
 	t_lld_all=-
 	best_all=$t_bfd_all
@@ -157,6 +165,67 @@ for m in $mods; do
 	     "$(awk -v k="$m_ours" -v b="$m_idle" -v s="$(stat -c %s "$ko")" 'BEGIN { printf "%.2f", (k - b) * 1024 / s }')x beyond the $(awk -v b="$m_idle" 'BEGIN { printf "%.1f", b / 1024 }') MB of a run that links nothing"
 	rm -f "$work/$tag".*
 done
+
+# ---- time and peak memory against module size, over a spread of modules
+spread=${SPREAD:-16}
+find -L "$dir/modules" -name '*.ko' -printf '%s %p\n' | sort -n > "$work/sizes"
+seen=
+# CPU time (perf) when perf is there: on a shared machine, wall time
+# measures the neighbours as much as the linkers
+if command -v perf > /dev/null; then
+	spread_time() { cpu_runs "$runs" "$@" | awk '{ printf "%d", $1 * 1000 }'; }; what='CPU time (ms)'
+else
+	spread_time() { time_runs "$runs" "$@"; }; what='wall time (ms)'
+fi
+mkdir -p "$top/build/bench"
+dat=$top/build/bench/spread.dat
+echo "# size_bytes insmod_ms bfd_ms lld_ms insmod_MB bfd_MB lld_MB module" > "$dat"
+i=0
+while [ $i -lt "$spread" ]; do
+	# sizes evenly spaced on a log scale, from the smallest to amdgpu.ko
+	line=$(awk -v i=$i -v n="$spread" 'NR == 1 { lo = $1 } { s[NR] = $0; z[NR] = $1 }
+		END { hi = z[NR]; t = lo * exp(log(hi / lo) * i / (n - 1))
+		      for (k = 1; k <= NR; k++) if (z[k] >= t * 0.999) { print s[k]; exit } }' "$work/sizes")
+	i=$((i + 1))
+	case " $seen " in *" ${line#* } "*) continue ;; esac
+	seen="$seen ${line#* }"
+	size=${line%% *}; ko=${line#* }
+	prepare "$ko" s 2> /dev/null || continue
+	t_o=$(spread_time "$insmod" -n -O "$work/out.bin" --kernel-symbols="$syms" --kernel-symbols="$dir/Module.symvers" \
+		--kernel-release="$release" --base=$base "$ko")
+	t_b=$(spread_time ld.bfd -o "$work/out.elf" -T "$work/s.ld" --no-relax -e 0 "$work/s.o")
+	t_l=NaN; m_l=NaN
+	if [ -n "$have_lld" ] && lld s "$work/out.elf"; then
+		t_l=$(spread_time ld.lld -o "$work/out.elf" -T "$work/s.lld" -e 0 "$work/s.o")
+		m_l=$(peak ld.lld -o "$work/out.elf" -T "$work/s.lld" -e 0 "$work/s.o")
+	fi
+	m_o=$(peak "$insmod" -n -O "$work/out.bin" --kernel-symbols="$syms" --kernel-symbols="$dir/Module.symvers" \
+		--kernel-release="$release" --base=$base "$ko")
+	m_b=$(peak ld.bfd -o "$work/out.elf" -T "$work/s.ld" --no-relax -e 0 "$work/s.o")
+	awk -v s="$size" -v o="$t_o" -v b="$t_b" -v l="$t_l" -v mo="$m_o" -v mb="$m_b" -v ml="$m_l" -v m="$(basename "$ko")" \
+		'BEGIN { printf "%d %.3f %.3f %s %.1f %.1f %s %s\n", s, o / 1000, b / 1000, l == "NaN" ? l : sprintf("%.3f", l / 1000),
+			 mo / 1024, mb / 1024, ml == "NaN" ? ml : sprintf("%.1f", ml / 1024), m }' >> "$dat"
+	rm -f "$work"/s.*
+done
+echo "spread of $spread modules by size: $dat"
+if command -v gnuplot > /dev/null; then
+	gnuplot <<EOG && echo "plot: $top/bench/spread.svg"
+set terminal svg size 960,420 dynamic font 'sans,11' background rgb 'white'
+set output '$top/bench/spread.svg'
+set multiplot layout 1,2 title 'Linking one module of Debian 6.1 (amd64) against the kernel symbols, $(date -u +%Y-%m-%d), median of $runs'
+set logscale xy
+set xlabel 'module size (KiB)'
+set key top left
+set grid
+set ylabel '$what'
+plot '$dat' using (\$1/1024):2 with linespoints title 'insmod -n -O', '' using (\$1/1024):3 with linespoints title 'ld.bfd', '' using (\$1/1024):4 with linespoints title 'ld.lld'
+set ylabel 'peak memory (MB)'
+plot '$dat' using (\$1/1024):5 with linespoints title 'insmod -n -O', '' using (\$1/1024):6 with linespoints title 'ld.bfd', '' using (\$1/1024):7 with linespoints title 'ld.lld'
+unset multiplot
+EOG
+else
+	echo "no gnuplot: no plot (apt-get install gnuplot-nox)"
+fi
 
 if [ -n "$all" ]; then
 	echo "whole package: preparing every module (not timed)..."

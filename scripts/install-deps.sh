@@ -12,7 +12,7 @@ packages="
   qemu-system-x86 busybox-static cpio kmod xz-utils zstd gzip
   binutils-i686-linux-gnu binutils-aarch64-linux-gnu
   libelf-dev bc flex bison
-  python3 gcc-multilib
+  python3 gcc-multilib gnuplot-nox
   mandoc bsdutils
 "
 if [ "$(id -u)" -ne 0 ]; then

@@ -34,6 +34,7 @@ struct insmod_ctx {
 	struct param_set params;
 	char *kernel_args;		/* what init_module will receive */
 	bool version_mismatch;		/* vermagic names another release */
+	bool vermagic_deferred;		/* same release: the rest is judged after a refusal */
 	/* The image init_module received when insmod changed it (renamed,
 	 * ksymoops symbols, stripped); data is NULL when the file went in as
 	 * it is.  -m and -O after a load describe this one. */
@@ -46,6 +47,9 @@ int check_ownership(const struct insmod_ctx *c);
 int check_module_kind(const struct insmod_ctx *c);
 int check_architecture(const struct insmod_ctx *c);
 int check_version(struct insmod_ctx *c);
+/* After the kernel refused a load whose version check was deferred: the
+ * full check's message, and true, when the version magic is why. */
+bool check_version_after_refusal(struct insmod_ctx *c);
 /* 1 if a module of that name is live, 0 if not. */
 int module_is_loaded(const struct insmod_ctx *c, const char *name);
 void warn_about_force(const struct insmod_ctx *c);

@@ -16,6 +16,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <fcntl.h>
 #include <search.h>
 #include <stdio.h>
@@ -147,18 +148,6 @@ static int check_params(struct insmod_ctx *c)
 	return 0;
 }
 
-static int check_not_loaded(const struct insmod_ctx *c)
-{
-	if (!module_is_loaded(c, c->name))
-		return 0;
-	if (c->opts->lock) {
-		log_verbose("module '%s' is already loaded; nothing to do", c->name);
-		return 1;	/* done, successfully */
-	}
-	log_error("module '%s' is already loaded", c->name);
-	return -EEXIST;
-}
-
 /* The user-space linker: a dry run (-n, -p), or after a real load the
  * map and blob of what the kernel did (-m, -O). */
 static int link_module(struct insmod_ctx *c, bool after_load)
@@ -260,8 +249,10 @@ static int run(struct insmod_ctx *c)
 		return (r = check_params(c)) ? r : link_module(c, false);
 	if (o->lock && (r = lock_module_name(LOCK_DIR, c->name, &c->lock_fd)))
 		return r;
-	if ((r = check_version(c)) || (r = check_not_loaded(c)))
-		return r > 0 ? 0 : r;
+	/* A module of that name already loaded is the kernel's EEXIST, said
+	 * then (load.c): asking /sys beforehand cost every load a lookup. */
+	if ((r = check_version(c)))
+		return r;
 	if ((r = check_params(c)))
 		return r;
 	warn_about_force(c);
@@ -407,8 +398,13 @@ static bool open_standard_fds(void)
 {
 	static const char *const names[] = { "input", "output", "error" };
 
+	/* one poll() tells which of the three are closed (POLLNVAL) */
+	struct pollfd p[3] = { { .fd = 0 }, { .fd = 1 }, { .fd = 2 } };
+
+	if (poll(p, 3, 0) < 0)
+		return true;	/* cannot tell: as if open */
 	for (int fd = 0; fd <= 2; fd++) {
-		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+		if (!(p[fd].revents & POLLNVAL))
 			continue;
 		int null = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
 		int e = errno;

@@ -79,28 +79,28 @@ int check_architecture(const struct insmod_ctx *c)
 	return 0;
 }
 
-/* The original compared the module's kernel version with the running one
- * and let -f turn a mismatch into a warning.  Today's equivalent is the
- * kernel's own vermagic rule (vermagic.h), the same one -p applies. */
-int check_version(struct insmod_ctx *c)
+/* Does the module's vermagic start with the running release and a space?
+ * Then the kernel compares only what a module installed for the release
+ * would tell (SMP, preempt, ...), and insmod leaves that to the kernel:
+ * reading modules.dep and a reference module before every load costs more
+ * than the load of a small module.  Should the kernel refuse the module,
+ * check_version_after_refusal() says why, as the check beforehand did. */
+static bool same_release(const struct insmod_ctx *c, const struct modinfo_value *v)
 {
-	struct modinfo_value v;
+	size_t n = strlen(c->release);
+
+	return n && v->len > n && memcmp(v->str, c->release, n) == 0 && v->str[n] == ' ';
+}
+
+/* The verdict against a module installed for the release; logs it. */
+static int judge_version(struct insmod_ctx *c, const struct modinfo_value *v)
+{
 	char msg[1024], *ref;
 	enum vermagic_verdict verdict;
 
-	if (!modinfo_get(&c->elf, "vermagic", &v)) {
-		if (!c->opts->force_vermagic) {
-			log_complaint("%s: module has no version magic; the kernel accepts it only as a forced load "
-				      "(use -f or --force-vermagic)",
-				      c->found.path);
-			return -ENOEXEC;
-		}
-		c->version_mismatch = true;
-		return 0;
-	}
 	ref = link_reference_vermagic(c->root, c->release);
 	/* ignored symbol versions count as none: the whole magic is compared */
-	verdict = vermagic_judge(c->found.path, v.str, v.len, ref, c->release,
+	verdict = vermagic_judge(c->found.path, v->str, v->len, ref, c->release,
 				 modversions_count(&c->elf) != 0 && !c->opts->force_modversion,
 				 msg, sizeof(msg));
 	free(ref);
@@ -113,6 +113,40 @@ int check_version(struct insmod_ctx *c)
 	}
 	log_complaint("%s; -f or --force-vermagic tries anyway", msg);
 	return -ENOEXEC;
+}
+
+/* The original compared the module's kernel version with the running one
+ * and let -f turn a mismatch into a warning.  Today's equivalent is the
+ * kernel's own vermagic rule (vermagic.h), the same one -p applies. */
+int check_version(struct insmod_ctx *c)
+{
+	struct modinfo_value v;
+
+	if (!modinfo_get(&c->elf, "vermagic", &v)) {
+		if (!c->opts->force_vermagic) {
+			log_complaint("%s: module has no version magic; the kernel accepts it only as a forced load "
+				      "(use -f or --force-vermagic)",
+				      c->found.path);
+			return -ENOEXEC;
+		}
+		c->version_mismatch = true;
+		return 0;
+	}
+	if (!c->opts->force_vermagic && same_release(c, &v)) {
+		c->vermagic_deferred = true;
+		return 0;
+	}
+	return judge_version(c, &v);
+}
+
+bool check_version_after_refusal(struct insmod_ctx *c)
+{
+	struct modinfo_value v;
+
+	if (!c->vermagic_deferred || !modinfo_get(&c->elf, "vermagic", &v))
+		return false;
+	c->vermagic_deferred = false;
+	return judge_version(c, &v) != 0;
 }
 
 int module_is_loaded(const struct insmod_ctx *c, const char *name)

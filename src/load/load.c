@@ -74,6 +74,8 @@ static int report_failure(struct insmod_ctx *c, int err, bool modified,
 		.from_init = err == EEXIST && !module_is_loaded(c, c->name),
 	};
 
+	if (err == ENOEXEC && check_version_after_refusal(c))
+		return -err;	/* the version magic, said as the check before a load says it */
 	if (err == EEXIST && c->opts->lock && !f.from_init) {
 		/* Another insmod -L got there first: the module is in. */
 		log_verbose("module '%s' was loaded meanwhile; nothing to do", c->name);
@@ -184,7 +186,8 @@ int load_dry_run_image(struct insmod_ctx *c)
 
 int load_into_kernel(struct insmod_ctx *c)
 {
-	enum compression kernel_comp = kernel_compression(c->root);
+	/* what the kernel can decompress matters only for a compressed file */
+	enum compression kernel_comp = c->file.comp == COMP_NONE ? COMP_NONE : kernel_compression(c->root);
 	bool kernel_unpacks = c->file.comp == COMP_NONE || c->file.comp == kernel_comp;
 	bool prepared = true;
 	struct changes ch;
