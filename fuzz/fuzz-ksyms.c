@@ -98,11 +98,12 @@ static size_t pick_tokens(const uint8_t *p, size_t size, char tokens[][64])
 
 /* Loads the memfds into t, filtered to the wanted names or not. */
 static int load(struct ksym_table *t, bool filter, char files[][64], size_t nfiles,
-		char tokens[][64], size_t ntok)
+		char tokens[][64], size_t ntok, size_t piece_size)
 {
 	int r = 0;
 
 	ksyms_init(t);
+	t->piece_size = piece_size;
 	if (filter) {
 		for (size_t i = 0; i < sizeof(fixed_names) / sizeof(fixed_names[0]) && !r; i++)
 			r = ksyms_want(t, fixed_names[i]);
@@ -205,7 +206,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char tokens[MAX_TOKENS][64];
 	struct ksym_table all, some;
 	const uint8_t *body, *split = NULL;
-	size_t blen, ntok, nfiles = 1;
+	size_t blen, ntok, nfiles = 1, piece;
 	char pipe_paths[2][64];
 	int ra, rs, pipe_fds[2];
 
@@ -213,7 +214,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	body = data + 1;
 	blen = size - 1;
-	ksyms_piece_size = data[0] & 4 ? 1u + (data[0] >> 3) : 256u << 10;
+	piece = data[0] & 4 ? 1u + (data[0] >> 3) : KSYMS_PIECE_SIZE;
 	if (data[0] & 2)
 		split = memmem(body, blen, SPLIT, strlen(SPLIT));
 	if (split) {
@@ -226,13 +227,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	ntok = pick_tokens(body, blen, tokens);
 
-	ra = load(&all, false, paths, nfiles, tokens, ntok);
+	ra = load(&all, false, paths, nfiles, tokens, ntok, piece);
 	if ((data[0] & 1) && through_pipes(nfiles, pipe_paths, pipe_fds)) {
-		rs = load(&some, true, pipe_paths, nfiles, tokens, ntok);
+		rs = load(&some, true, pipe_paths, nfiles, tokens, ntok, piece);
 		for (size_t i = 0; i < nfiles; i++)
 			close(pipe_fds[i]);
 	} else {
-		rs = load(&some, true, paths, nfiles, tokens, ntok);
+		rs = load(&some, true, paths, nfiles, tokens, ntok, piece);
 	}
 	FUZZ_ASSERT(ra == rs);
 	check_table(&all, tokens, ntok);

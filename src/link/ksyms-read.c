@@ -85,11 +85,6 @@ static int read_whole(int fd, struct ksym_file *f)
 	return 0;
 }
 
-/* 64 KiB: from the heap, not a mapping of its own (malloc maps 128 KiB and
- * more), so that a small module's dry run does not spend its time on the
- * page faults of a fresh 256 KiB buffer (a third of the run, measured). */
-size_t ksyms_piece_size = 64u << 10;
-
 /* Where the last whole line of buf[0, len) ends, or 0. */
 static size_t whole_lines(const char *buf, size_t len)
 {
@@ -134,11 +129,11 @@ static int fill(int fd, char *buf, size_t cap, size_t *len, bool *eof)
 	return 0;
 }
 
-/* A file read into a buffer of ksyms_piece_size (more for a longer line)
+/* A file read into a buffer of t->piece_size (more for a longer line)
  * a piece at a time; *TOTAL is how many bytes it turned out to have. */
 static int read_in_pieces(struct ksym_table *t, struct ksym_file *f, int fd, size_t *total_out)
 {
-	size_t cap = ksyms_piece_size ? ksyms_piece_size : 1, len = 0, total = 0;
+	size_t cap = t->piece_size ? t->piece_size : 1, len = 0, total = 0;
 	char *buf = malloc(cap);
 	bool eof = false;
 	int r = 0;

@@ -15,6 +15,7 @@
 void ksyms_init(struct ksym_table *t)
 {
 	memset(t, 0, sizeof(*t));
+	t->piece_size = KSYMS_PIECE_SIZE;
 }
 
 /* A word-at-a-time hash: every line of a 4 MB kallsyms is hashed once, so

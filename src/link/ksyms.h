@@ -77,12 +77,16 @@ struct ksym_table {
 	uint64_t *prefilter;		/* 65536 bits over wanted names, when filtered */
 	char *default_kallsyms, *default_symvers;	/* paths, when defaulted */
 	struct ksym_arena *arena;	/* a filtered table's owner and namespace strings */
+	size_t piece_size;		/* KSYMS_PIECE_SIZE; tests make it small, to put
+					   piece boundaries everywhere */
 };
 
-/* A filtered table's files are read this many bytes at a time (more for a
- * longer line), never whole; tests make it small to put piece boundaries
- * everywhere. */
-extern size_t ksyms_piece_size;
+/* A filtered table's files are read KSYMS_PIECE_SIZE bytes at a time
+ * (more for a longer line), never whole.  64 KiB: from the heap, not a
+ * mapping of its own (malloc maps 128 KiB and more), so that a small
+ * module's dry run does not spend its time on the page faults of a fresh
+ * buffer (bench/history.md). */
+#define KSYMS_PIECE_SIZE (64u << 10)
 
 void ksyms_init(struct ksym_table *t);
 /* Registers a name the caller will look up (the string must outlive the

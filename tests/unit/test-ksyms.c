@@ -222,7 +222,6 @@ static void test_pieces(void)
 		"0x00000043\tmod_func\tdrivers/some/some_module\tEXPORT_SYMBOL\t\n";
 	const char *k = write_file("pieces-kallsyms", kallsyms), *sv = write_file("pieces-symvers", symvers);
 	static const size_t sizes[] = { 1, 2, 3, 5, 8, 13, 21, 47, 64, 100, 4096 };
-	const size_t saved = ksyms_piece_size;
 	struct ksym_table whole;
 	int bad = 0;
 
@@ -234,8 +233,8 @@ static void test_pieces(void)
 		struct ksym_table t;
 		int fds[2] = { -1, -1 };
 
-		ksyms_piece_size = sizes[z / 2];
 		ksyms_init(&t);
+		t.piece_size = sizes[z / 2];
 		for (size_t i = 0; i < sizeof(wanted) / sizeof(wanted[0]); i++)
 			ksyms_want(&t, wanted[i]);
 		ksyms_filter(&t);
@@ -261,7 +260,6 @@ static void test_pieces(void)
 		bad += t.have_addresses != whole.have_addresses || t.have_crcs != whole.have_crcs;
 		ksyms_release(&t);
 	}
-	ksyms_piece_size = saved;
 	CHECK(bad == 0, "pieces: files mapped and pipes read 1 to 4096 bytes at a time, every wanted name as the whole read has it");
 	CHECK(get(&whole, "ns_fn") && get(&whole, "ns_fn")->ns_len == 5 && get(&whole, "mod_func")->owner_len == 11,
 	      "pieces: the whole read has the namespace and owner compared");
