@@ -151,7 +151,13 @@ fresh-check:
 
 # The GNU ld oracle over whole Debian packages (minutes each), and the
 # benchmark against ld.bfd and ld.lld.  Neither is part of check.
-oracle-full: all
+# Its helpers are built here too, not only by tests/cli/link-oracle.sh.
+ORACLE_HELPERS := build/oracle/oracle-prep build/oracle/plt-check
+build/oracle/%: tests/oracle/%.c
+	@mkdir -p $(@D)
+	$(CC) -O2 -o $@ $<
+
+oracle-full: all $(ORACLE_HELPERS)
 	for a in amd64 i386 arm64; do sh tests/oracle/full.sh $$a || exit 1; done
 
 bench: all
