@@ -136,55 +136,13 @@ check "... saying what it is" grep -q "not a regular file (a named pipe)" err
 # The module is read once: a file truncated while insmod uses it must not
 # kill it (SIGBUS through a mapping), nor reach the image half-changed.  A
 # preloaded library truncates victim.ko as soon as insmod maps or reads it.
-cat > trunc.c <<'EOC'
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/mman.h>
-#include <sys/types.h>
-#include <unistd.h>
-static int done;
-static int is_victim(int fd)
-{
-	char link[64], path[4096];
-	ssize_t n;
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, path, sizeof(path) - 1);
-	if (n < 0)
-		return 0;
-	path[n] = 0;
-	return strstr(path, "victim.ko") != NULL;
-}
-static void cut(int fd) { if (!done && is_victim(fd)) { done = 1; ftruncate(open("victim.ko", 1), 4096); } }
-void *mmap(void *a, size_t n, int p, int f, int fd, off_t o)
-{
-	void *(*real)(void *, size_t, int, int, int, off_t) = (void *(*)(void *, size_t, int, int, int, off_t))dlsym(RTLD_NEXT, "mmap");
-	void *r = real(a, n, p, f, fd, o);
-	if (fd >= 0)
-		cut(fd);
-	return r;
-}
-ssize_t pread(int fd, void *b, size_t n, off_t o)
-{
-	ssize_t (*real)(int, void *, size_t, off_t) = (ssize_t (*)(int, void *, size_t, off_t))dlsym(RTLD_NEXT, "pread");
-	cut(fd);
-	return real(fd, b, n, o);
-}
-ssize_t read(int fd, void *b, size_t n)
-{
-	ssize_t (*real)(int, void *, size_t) = (ssize_t (*)(int, void *, size_t))dlsym(RTLD_NEXT, "read");
-	cut(fd);
-	return real(fd, b, n);
-}
-EOC
 pad='	.section .init.rodata,"a"
 	.zero 200000
 	.text'
 module victim GPL "	ret
 $pad"
-if cc -shared -fPIC -o trunc.so trunc.c -ldl 2> /dev/null; then
-	LD_PRELOAD=$work/trunc.so "$insmod" -n -O victim.blob $ksyms ./victim.ko > out 2> err
+if cc -shared -fPIC -o trunc.so "$top/tests/cli/fixtures/truncate-on-read.c" -ldl 2> /dev/null; then
+	TRUNCATE_NAME=victim.ko TRUNCATE_SIZE=4096 LD_PRELOAD=$work/trunc.so "$insmod" -n -O victim.blob $ksyms ./victim.ko > out 2> err
 	echo $? > status
 	check "a module truncated while it is read: status 1, no crash (status $(cat status))" grep -qx 1 status
 	check "... saying it changed" grep -q "changed size while it was read" err

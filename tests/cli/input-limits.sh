@@ -66,62 +66,14 @@ check "MODULECONF=/dev/zero: refused, not read for ever" \
 # SIGBUS.  A preloaded library truncates victim.symvers the first time
 # insmod maps or reads it, so the change always lands mid-run.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
-cat > trunc.c <<'EOC'
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/types.h>
-#include <unistd.h>
-static int done;
-static void cut(int fd)
-{
-	char link[64], path[4096];
-	ssize_t n;
-
-	if (done || fd < 0)
-		return;
-	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-	n = readlink(link, path, sizeof(path) - 1);
-	if (n < 0)
-		return;
-	path[n] = 0;
-	if (strstr(path, "victim.symvers")) {
-		done = 1;
-		truncate(path, 0);
-	}
-}
-void *mmap(void *a, size_t n, int p, int f, int fd, off_t o)
-{
-	void *(*real)(void *, size_t, int, int, int, off_t) = (void *(*)(void *, size_t, int, int, int, off_t))dlsym(RTLD_NEXT, "mmap");
-	void *r = real(a, n, p, f, fd, o);
-
-	cut(fd);
-	return r;
-}
-ssize_t pread(int fd, void *b, size_t n, off_t o)
-{
-	ssize_t (*real)(int, void *, size_t, off_t) = (ssize_t (*)(int, void *, size_t, off_t))dlsym(RTLD_NEXT, "pread");
-
-	cut(fd);
-	return real(fd, b, n, o);
-}
-ssize_t read(int fd, void *b, size_t n)
-{
-	ssize_t (*real)(int, void *, size_t) = (ssize_t (*)(int, void *, size_t))dlsym(RTLD_NEXT, "read");
-
-	cut(fd);
-	return real(fd, b, n);
-}
-EOC
 victim() {	# a Module.symvers of 20,000 lines, so that its pages outlast a cut
 	awk 'BEGIN { for (i = 1; i <= 20000; i++) printf "0x%08x\tsym%d\tvmlinux\tEXPORT_SYMBOL\t\n", i, i }' > victim.symvers
 	cat Module.symvers >> victim.symvers
 }
-if cc -shared -fPIC -o trunc.so trunc.c -ldl 2> /dev/null; then
+if cc -shared -fPIC -o trunc.so "$top/tests/cli/fixtures/truncate-on-read.c" -ldl 2> /dev/null; then
 	for mode in "" --batch; do
 		victim
-		LD_PRELOAD=$work/trunc.so "$insmod" $mode -p --kernel-symbols=victim.symvers $rel good.ko > out 2> err
+		TRUNCATE_NAME=victim.symvers LD_PRELOAD=$work/trunc.so "$insmod" $mode -p --kernel-symbols=victim.symvers $rel good.ko > out 2> err
 		echo $? > status
 		check "${mode:-a filtered table}: a symbol file truncated while read: status 1, no crash (status $(cat status))" \
 			grep -qx 1 status
