@@ -129,12 +129,28 @@ static int fill(int fd, char *buf, size_t cap, size_t *len, bool *eof)
 	return 0;
 }
 
-/* A file read into a buffer of t->piece_size (more for a longer line)
- * a piece at a time; *TOTAL is how many bytes it turned out to have. */
+/* The table's buffer for pieces, at least CAP bytes, kept from one file
+ * to the next (ksyms_release frees it): a fresh one for each file cost a
+ * mapping, its page faults and an munmap() under musl's malloc. */
+static char *piece_buffer(struct ksym_table *t, size_t cap)
+{
+	if (t->piece_cap < cap) {
+		char *bigger = realloc(t->piece, cap);
+
+		if (!bigger)
+			return NULL;
+		t->piece = bigger;
+		t->piece_cap = cap;
+	}
+	return t->piece;
+}
+
+/* A file read into the table's buffer t->piece_size bytes (more for a
+ * longer line) at a time; *TOTAL is how many bytes it turned out to have. */
 static int read_in_pieces(struct ksym_table *t, struct ksym_file *f, int fd, size_t *total_out)
 {
 	size_t cap = t->piece_size ? t->piece_size : 1, len = 0, total = 0;
-	char *buf = malloc(cap);
+	char *buf = piece_buffer(t, cap);
 	bool eof = false;
 	int r = 0;
 
@@ -156,13 +172,10 @@ static int read_in_pieces(struct ksym_table *t, struct ksym_file *f, int fd, siz
 			break;
 		}
 		if (!upto && !eof) {	/* a line longer than the piece */
-			char *bigger = realloc(buf, cap * 2);
-
-			if (!bigger) {
+			if (!(buf = piece_buffer(t, cap * 2))) {
 				r = -ENOMEM;
 				break;
 			}
-			buf = bigger;
 			cap *= 2;
 			continue;
 		}
@@ -170,7 +183,6 @@ static int read_in_pieces(struct ksym_table *t, struct ksym_file *f, int fd, siz
 		memmove(buf, buf + upto, len - upto);
 		len -= upto;
 	}
-	free(buf);
 	*total_out = total;
 	return r;
 }

@@ -257,6 +257,7 @@ void ksyms_release(struct ksym_table *t)
 		free(t->files[i].map);
 	}
 	free(t->files);
+	free(t->piece);
 	free(t->syms);
 	free(t->buckets);
 	free(t->prefilter);
