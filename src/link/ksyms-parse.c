@@ -447,6 +447,50 @@ static const char *after_newline(const char *p, const char *end)
 	return end;
 }
 
+#ifdef __SSE2__
+/* One bit per newline among the 64 bytes at p. */
+static uint64_t newline_mask64(const char *p)
+{
+	const __m128i nl = _mm_set1_epi8('\n');
+	uint64_t m = 0;
+
+	for (int i = 0; i < 4; i++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i));
+
+		m |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, nl)) << (16 * i);
+	}
+	return m;
+}
+#endif
+
+/* The first line at or after p that quick_reject() does not turn away,
+ * or end.  The newlines of 64 bytes are found at once, so that the lines
+ * they start are checked independently of each other, not each after the
+ * search for its own start: a third less time per line than finding each
+ * line's end in turn (bench/history.md). */
+static const char *first_kept_line(struct ksym_table *t, enum ksym_format format, const char *p,
+				   const char *end)
+{
+	if (!quick_reject(t, format, p, end))
+		return p;
+#ifdef __SSE2__
+	const char *block = p;
+
+	for (; end - block >= 64; block += 64) {
+		for (uint64_t m = newline_mask64(block); m; m &= m - 1) {
+			p = block + __builtin_ctzll(m) + 1;
+			if (p >= end || !quick_reject(t, format, p, end))
+				return p;
+		}
+	}
+#endif
+	for (;;) {
+		p = after_newline(p, end);
+		if (p >= end || !quick_reject(t, format, p, end))
+			return p;
+	}
+}
+
 /* Parses the whole lines in [p, end). */
 int ksyms_parse_range(struct ksym_table *t, enum ksym_format format, const char *p, const char *end)
 {
@@ -461,10 +505,8 @@ int ksyms_parse_range(struct ksym_table *t, enum ksym_format format, const char 
 	default: return 0;
 	}
 	while (c.p < c.end && r == 0) {
-		if (format != KSYMS_OLD_KSYMS && quick_reject(t, format, c.p, c.end)) {
-			c.p = after_newline(c.p + 11, c.end);
-			continue;
-		}
+		if (format != KSYMS_OLD_KSYMS && (c.p = first_kept_line(t, format, c.p, c.end)) >= c.end)
+			break;
 		r = line(t, &c);
 	}
 	return r;
