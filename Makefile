@@ -95,7 +95,8 @@ unit: $(UNIT_BIN)
 
 # A second build with AddressSanitizer and UndefinedBehaviorSanitizer; the
 # whole suite runs against it too.
-SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all \
+             -DINSMOD_FREE_AT_EXIT
 sanitize:
 	$(MAKE) BUILD=build/san CFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" all unit
 

@@ -173,6 +173,7 @@ static int link_module(struct insmod_ctx *c, bool after_load)
 		.kernel = c->kernel,
 		/* a dry run is done with the module's bytes once it is linked */
 		.input = after_load ? NULL : &c->file,
+		.last_job = !o->batch,
 	};
 
 	struct elf_file loaded;
@@ -299,7 +300,8 @@ static int run_one(const struct insmod_opts *o)
 
 	init_ctx(&ctx, o, o->module);
 	r = run(&ctx);
-	release_ctx(&ctx);
+	if (free_at_exit())	/* else the exit does it, at once */
+		release_ctx(&ctx);
 	return r;
 }
 

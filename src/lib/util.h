@@ -9,6 +9,22 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Whether what a one-module run holds until its end is freed before the
+ * process exits.  Not in the builds users run: the kernel takes the
+ * process's memory back in one go, while giving it back block by block
+ * cost musl's malloc a dozen munmap() calls, a tenth of a small module's
+ * dry run in a virtual machine (bench/history.md; clang's -disable-free
+ * is the same choice).  The sanitizer build frees everything
+ * (INSMOD_FREE_AT_EXIT), so that the leak checker still sees a leak. */
+static inline bool free_at_exit(void)
+{
+#ifdef INSMOD_FREE_AT_EXIT
+	return true;
+#else
+	return false;
+#endif
+}
+
 /* Whether a[0..n) and the string b name the same module: the kernel
  * treats '-' and '_' in module names alike. */
 bool module_name_eq(const char *a, size_t n, const char *b);

@@ -8,6 +8,7 @@
 #include "log.h"
 #include "ksyms.h"
 #include "machine.h"
+#include "util.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -121,7 +122,9 @@ int link_run(const struct link_job *job)
 		r = job->kernel ? link_steps(&lk, job->kernel->symbols, NULL) : link_steps(&lk, &kt, &reading);
 	if (r == -ENOMEM)
 		log_error("%s: out of memory", job->path);
-	teardown(&lk);
-	ksyms_release(&kt);
+	if (!job->last_job || free_at_exit()) {
+		teardown(&lk);
+		ksyms_release(&kt);
+	}
 	return r;
 }

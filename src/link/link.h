@@ -43,6 +43,8 @@ struct link_job {
 	const struct link_kernel *kernel;	/* read already (--batch), or NULL */
 	struct module_file *input;	/* the file behind elf, which the linker may unmap
 					   once it has read it, or NULL */
+	bool last_job;			/* the process ends after it: its memory is left
+					   to the exit (free_at_exit() in util.h) */
 };
 
 /* Runs the job.  Returns 0, or -errno after logging every reason:
