@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <time.h>
@@ -48,45 +49,51 @@ static int write_all(int fd, const uint8_t *p, size_t n)
 	return 0;
 }
 
-/* The process's umask, read without changing it (umask(2) can only be
- * read by setting it, which another thread could see). */
-static mode_t current_umask(void)
+/* Six characters for a temporary name, from getrandom() where the kernel
+ * has it (3.17 and later), else from the clock and the process id: the
+ * name need not be secret, only hard to plant in advance; O_EXCL makes
+ * it safe either way. */
+static void random_suffix(char out[6])
 {
-	char line[128];
-	unsigned mask = 022;
-	FILE *fp = fopen("/proc/self/status", "re");
+	static const char chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	static uint64_t counter;
+	uint64_t v;
 
-	while (fp && fgets(line, sizeof(line), fp))
-		if (sscanf(line, "Umask: %o", &mask) == 1)
-			break;
-	if (fp)
-		fclose(fp);
-	return (mode_t)mask & 0777;
+	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) != (ssize_t)sizeof(v)) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		v = ((uint64_t)ts.tv_nsec ^ (uint64_t)ts.tv_sec << 30 ^ (uint64_t)getpid() << 16) +
+		    ++counter * 0x9e3779b97f4a7c15ull;
+	}
+	for (int i = 0; i < 6; i++, v /= sizeof(chars) - 1)
+		out[i] = chars[v % (sizeof(chars) - 1)];
 }
 
-/* Creates DIR/.BASE.XXXXXX (mkostemp: a random name, O_EXCL, so that a
- * name planted in advance can neither be guessed nor followed), with the
- * mode a new file would get (0644 less the umask), not mkostemp's 0600. */
+/* Creates DIR/.BASE.XXXXXX with a random suffix and O_EXCL, so that a
+ * name planted in advance is neither followed nor reused.  Mode 0644 as
+ * the kernel applies it to any new file: less the umask, or as the
+ * directory's default ACL says.  (mkostemp's 0600 had to be changed
+ * afterwards to the umask's mode, and umask(2) can only be read by
+ * setting it, which another thread could see: reading it cost opening
+ * /proc/self/status for each blob.) */
 static int create_temp(const char *path, char *tmp, size_t cap)
 {
 	const char *slash = strrchr(path, '/');
 	int dirlen = slash ? (int)(slash - path + 1) : 0;
 	const char *base = slash ? slash + 1 : path;
-	int fd;
 
 	if ((size_t)snprintf(tmp, cap, "%.*s.%s.XXXXXX", dirlen, path, base) >= cap)
 		return -ENAMETOOLONG;
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (fchmod(fd, 0644 & ~current_umask()) < 0) {
-		int e = errno;
+	for (int attempt = 0; attempt < 100; attempt++) {
+		int fd;
 
-		close(fd);
-		unlink(tmp);
-		return -e;
+		random_suffix(tmp + strlen(tmp) - 6);
+		fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+		if (fd >= 0 || errno != EEXIST)
+			return fd >= 0 ? fd : -errno;
 	}
-	return fd;
+	return -EEXIST;
 }
 
 /* Whether PATH's directory is /dev or below it: names there are devices

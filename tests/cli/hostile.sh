@@ -123,6 +123,10 @@ else
 fi
 (umask 022 && "$insmod" -n -O mode.blob $ksyms prop.ko 2> /dev/null)
 check "-O's new file has mode 0644 under umask 022" test "$(stat -c %a mode.blob)" = 644
+rm -f mode.blob
+(umask 077 && "$insmod" -n -O mode.blob $ksyms prop.ko 2> /dev/null)
+check "-O's new file has mode 0600 under umask 077" test "$(stat -c %a mode.blob)" = 600
+check "-O leaves no temporary file behind" sh -c '! ls -A | grep -q "^\.mode\.blob\."'
 run -n -O nosuchdir/x.blob $ksyms prop.ko
 check "-O in a directory that does not exist says so" grep -q "its directory does not exist" err
 
