@@ -11,7 +11,9 @@
 # The insmod measured is the static build of bench/static.sh unless INSMOD
 # names another; the dynamically linked build/insmod is measured beside
 # it, as "insmod-dyn", and INSMOD_BASE, when given (an older build, say),
-# as "base".
+# as "base".  "floor" is bench/floor-load.c, built static: a program that
+# only opens the file and calls finit_module, the least any loader started
+# with an exec can cost.
 #
 # Every cycle unloads with the same BusyBox rmmod, so the differences are
 # the loaders' own.  BusyBox's shell runs its insmod applet for a bare
@@ -34,13 +36,16 @@ case $INSMOD in /*) ;; *) INSMOD=$(pwd)/$INSMOD ;; esac
 . "$top/tests/qemu/build-modules.sh" > /dev/null	# the kernel, fetched once
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/im-bench-load.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
+static_cc=$(command -v musl-gcc || echo "${CC:-cc}")
+"$static_cc" -O2 -static -s -o "$WORK/floor-load" "$top/bench/floor-load.c" ||
+	{ echo "load.sh: cannot build bench/floor-load.c static with $static_cc" >&2; exit 1; }
 kmod=$(command -v kmod) || { echo "load.sh: kmod is not installed on the host" >&2; exit 1; }
 gdate=$(command -v date)
 
 # kmod and date with their libraries, at the same paths in the guest
-files="-f $dyn:/host/bin/insmod-dyn"
-tools='"$IM" insmod /tmp/kmod/insmod /host/bin/insmod-dyn /bin/busybox'
-names='insmod busybox kmod insmod-dyn busybox-exec'
+files="-f $dyn:/host/bin/insmod-dyn -f $WORK/floor-load:/host/bin/floor-load"
+tools='"$IM" insmod /tmp/kmod/insmod /host/bin/insmod-dyn /bin/busybox /host/bin/floor-load'
+names='insmod busybox kmod insmod-dyn busybox-exec floor'
 if [ -n "${INSMOD_BASE:-}" ]; then
 	files="$files -f $INSMOD_BASE:/host/bin/insmod-base"
 	tools="$tools /host/bin/insmod-base"
@@ -109,9 +114,10 @@ awk -v cycles="$cycles" '
 		if (!n) { print "load.sh: no timings from the guest"; exit 1 }
 		for (t in seen) { for (r = 1; r <= n; r++) a[r] = v[t, r]; m[t] = median(a, n) / 1000 }
 		printf "%d load+unload cycles of dummy.ko, median of %d rounds: insmod %.1f ms, BusyBox %.1f ms, kmod %.1f ms", cycles, n, m["insmod"], m["busybox"], m["kmod"]
-		printf " (/bin/busybox insmod %.1f ms, dynamically linked insmod %.1f ms%s)\n", m["busybox-exec"], m["insmod-dyn"], ("base" in seen) ? sprintf(", base %.1f ms", m["base"]) : ""
+		printf " (/bin/busybox insmod %.1f ms, dynamically linked insmod %.1f ms, floor %.1f ms%s)\n", m["busybox-exec"], m["insmod-dyn"], m["floor"], ("base" in seen) ? sprintf(", base %.1f ms", m["base"]) : ""
 		printf "insmod is %.2fx as fast as BusyBox (%.2fx as /bin/busybox insmod) and %.2fx as fast as kmod", m["busybox"] / m["insmod"], m["busybox-exec"] / m["insmod"], m["kmod"] / m["insmod"]
 		printf " (dynamically linked: %.2fx and %.2fx", m["busybox"] / m["insmod-dyn"], m["kmod"] / m["insmod-dyn"]
 		if ("base" in seen) printf "; base: %.2fx and %.2fx", m["busybox"] / m["base"], m["kmod"] / m["base"]
 		print ")"
+		printf "the floor (a program started with an exec that only opens the file and calls finit_module) is %.2fx as fast as BusyBox; insmod takes %.2fx the floor\n", m["busybox"] / m["floor"], m["insmod"] / m["floor"]
 	}' "$WORK/out"
