@@ -121,6 +121,24 @@ for _ in range(100):
 else
 	fail "cannot build the preload library for the temporary-name check"
 fi
+# Without getrandom() (kernels before 3.17), the name comes from the clock
+# and the process id: two blobs in a row must still be written whole.
+cat > norandom.c <<'EOC'
+#include <errno.h>
+#include <sys/types.h>
+ssize_t getrandom(void *b, size_t n, unsigned f) { (void)b; (void)n; (void)f; errno = ENOSYS; return -1; }
+EOC
+if cc -shared -fPIC -o norandom.so norandom.c 2> /dev/null; then
+	mkdir norandom
+	LD_PRELOAD=$work/norandom.so "$insmod" -n -O norandom/a.blob $ksyms prop.ko 2> err &&
+		LD_PRELOAD=$work/norandom.so "$insmod" -n -O norandom/b.blob $ksyms prop.ko 2>> err
+	echo $? > status
+	check "-O without getrandom(): both blobs written, nothing else left" \
+		sh -c 'grep -qx 0 status && cmp -s ref.blob norandom/a.blob && cmp -s ref.blob norandom/b.blob &&
+		       test "$(ls -A norandom | wc -l)" -eq 2'
+else
+	fail "cannot build the preload library for the getrandom() check"
+fi
 (umask 022 && "$insmod" -n -O mode.blob $ksyms prop.ko 2> /dev/null)
 check "-O's new file has mode 0644 under umask 022" test "$(stat -c %a mode.blob)" = 644
 rm -f mode.blob
