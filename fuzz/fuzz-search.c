@@ -10,11 +10,15 @@
  *
  * ROOT is a small fixed tree made once per process (module files,
  * modules.dep, a directory symlink loop, a dangling symlink).  The binary
- * is linked with a copy of search.o whose opendir() and glob() calls go
- * to fuzz_opendir() and fuzz_glob() here (fuzz.mk): directory walks and glob
- * patterns outside ROOT (or with a ".." component, or relative) find
- * nothing, so that a fuzzed "path=/" cannot walk the whole file system
- * (and see fuzz_glob for the patterns).
+ * is linked with copies of search.o, search-conf.o and suggest.o whose
+ * opendir(), glob(), fopen(), stat() and lstat() calls go to the fuzz_
+ * functions here (fuzz.mk): paths and glob patterns outside ROOT (or with
+ * a ".." component, or relative) find nothing, so that a fuzzed path line
+ * that globs from "/" neither globs nor reads this machine's file system:
+ * what an input does is the same on every machine (and see fuzz_glob for
+ * the patterns).
+ * check_sandbox() stops the target at start-up if one of those calls
+ * escapes, as glob() did once search-conf.c was split from search.c.
  * The parser sees every input unchanged. */
 #include "fuzz-common.h"
 
@@ -30,9 +34,20 @@
 
 DIR *fuzz_opendir(const char *name);
 int fuzz_glob(const char *pattern, int flags, int (*errfunc)(const char *, int), glob_t *g);
+FILE *fuzz_fopen(const char *path, const char *mode);
+int fuzz_stat(const char *path, struct stat *st);
+int fuzz_lstat(const char *path, struct stat *st);
 
 static char base[PATH_MAX], roots[3][PATH_MAX], conf_path[64];
 static int conf_fd;
+
+/* Calls that reached the sandbox, per function: check_sandbox() wants
+ * each of them seen. */
+enum { S_OPENDIR, S_GLOB, S_FOPEN, S_STAT, S_LSTAT, N_SANDBOXED };
+static const char *const sandboxed_name[N_SANDBOXED] = {
+	"opendir", "glob", "fopen", "stat", "lstat",
+};
+static unsigned long sandbox_calls[N_SANDBOXED];
 
 /* Inside the private tree, with no way out through "..". */
 static bool allowed(const char *path)
@@ -45,6 +60,7 @@ static bool allowed(const char *path)
 
 DIR *fuzz_opendir(const char *name)
 {
+	sandbox_calls[S_OPENDIR]++;
 	if (!allowed(name)) {
 		errno = ENOENT;
 		return NULL;
@@ -60,6 +76,7 @@ int fuzz_glob(const char *pattern, int flags, int (*errfunc)(const char *, int),
 {
 	int wild = 0;
 
+	sandbox_calls[S_GLOB]++;
 	if (!allowed(pattern) || strstr(pattern, "/.") || strstr(pattern, "/\\"))
 		return GLOB_NOMATCH;
 	for (const char *c = pattern; c; c = strchr(c + 1, '/')) {
@@ -71,6 +88,37 @@ int fuzz_glob(const char *pattern, int flags, int (*errfunc)(const char *, int),
 	if (wild > 3)
 		return GLOB_NOMATCH;
 	return glob(pattern, flags, errfunc, g);
+}
+
+/* The configuration file is read through its memfd's /proc name too. */
+FILE *fuzz_fopen(const char *path, const char *mode)
+{
+	sandbox_calls[S_FOPEN]++;
+	if (!allowed(path) && strcmp(path, conf_path) != 0) {
+		errno = ENOENT;
+		return NULL;
+	}
+	return fopen(path, mode);
+}
+
+int fuzz_stat(const char *path, struct stat *st)
+{
+	sandbox_calls[S_STAT]++;
+	if (!allowed(path)) {
+		errno = ENOENT;
+		return -1;
+	}
+	return stat(path, st);
+}
+
+int fuzz_lstat(const char *path, struct stat *st)
+{
+	sandbox_calls[S_LSTAT]++;
+	if (!allowed(path)) {
+		errno = ENOENT;
+		return -1;
+	}
+	return lstat(path, st);
 }
 
 static void put(const char *root, const char *rel, const char *text)
@@ -113,6 +161,35 @@ static void remove_tree(void)
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
 	if (system(cmd) != 0)
 		fprintf(stderr, "fuzz-search: could not remove %s\n", base);
+}
+
+/* One search that makes each sandboxed call at least once (the
+ * configuration file read and globbed, a directory's modules.dep read and
+ * walked, a name looked for): a call that never reached its fuzz_
+ * function went to the real one, from an object fuzz.mk does not
+ * sandbox.  lstat() is left out: the walk calls it only where readdir()
+ * gives no file type, which tmpfs and ext4 always give. */
+static void check_sandbox(void)
+{
+	static const char conf_fmt[] = "path=%s/r0/m?ds\n";
+	char conf[PATH_MAX + sizeof(conf_fmt)];
+	struct search_result res;
+	int n = snprintf(conf, sizeof(conf), conf_fmt, base);
+
+	fuzz_memfd_set(conf_fd, conf, (size_t)n);
+	setenv("MODULECONF", conf_path, 1);
+	unsetenv("MODULECONFIG");
+	unsetenv("MODPATH");
+	if (module_search("no-such-module", REL, roots[0], &res) == 0)
+		search_result_release(&res);
+	for (int i = 0; i < N_SANDBOXED; i++) {
+		if (i == S_LSTAT || sandbox_calls[i])
+			continue;
+		fprintf(stderr, "fuzz-search: the search's %s() calls do not reach fuzz_%s(): "
+			"its object is missing from FUZZ_SANDBOX_search in fuzz/fuzz.mk\n",
+			sandboxed_name[i], sandboxed_name[i]);
+		exit(1);
+	}
 }
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -165,6 +242,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	mkdir(strcat(strcpy((char[PATH_MAX]){ 0 }, roots[2]), "/etc"), 0755);
 	link_at(roots[1], "etc/modules.conf", conf_path);
 	link_at(roots[2], "etc/conf.modules", conf_path);
+	check_sandbox();
 	return 0;
 }
 

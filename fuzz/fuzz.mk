@@ -33,10 +33,14 @@ FUZZ_LIB_OBJ  := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)
 FUZZ_NAMES    := $(patsubst fuzz/fuzz-%.c,%,$(wildcard fuzz/fuzz-*.c))
 FUZZ_BINS     := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz-%)
 
-# Sandboxed copies of one library object, for the target of the same
-# name: calls to the named functions go to the target's own fuzz_NAME
-# instead (see the comment at the top of fuzz-search.c).
-FUZZ_REDIRECT_search := opendir glob
+# Sandboxed copies of library objects, for the target of the same name:
+# in each object of FUZZ_SANDBOX_<target>, calls to the functions of
+# FUZZ_REDIRECT_<target> go to the target's own fuzz_NAME instead (see the
+# comment at the top of fuzz-search.c).  Every object that makes such a
+# call must be listed: the target checks at start-up that each function
+# reaches its fuzz_ version, and stops if one does not.
+FUZZ_SANDBOX_search  := search search-conf suggest
+FUZZ_REDIRECT_search := opendir glob fopen stat lstat
 FUZZ_SANDBOXED       := $(foreach t,$(FUZZ_NAMES),$(if $(FUZZ_REDIRECT_$(t)),$(t)))
 OBJCOPY              ?= objcopy
 
@@ -59,11 +63,17 @@ $(FUZZ_BUILD)/libinsmod.a: $(FUZZ_LIB_OBJ)
 
 # The library object NAME.o, in whichever source folder NAME.c lives.
 fuzz_lib_obj = $(patsubst %.c,$(FUZZ_BUILD)/%.o,$(filter %/$(1).c,$(LIB_SRC)))
+# The sandboxed copies of target T's objects.
+fuzz_sandboxed_objs = $(foreach o,$(FUZZ_SANDBOX_$(1)),$(FUZZ_BUILD)/sandboxed-$(1)-$(o).o)
 
-define fuzz_sandboxed
-$(FUZZ_BUILD)/sandboxed-$(1).o: $(call fuzz_lib_obj,$(1))
+# fuzz_sandboxed_obj TARGET OBJECT: the rule for one sandboxed copy.
+define fuzz_sandboxed_obj
+$(FUZZ_BUILD)/sandboxed-$(1)-$(2).o: $(call fuzz_lib_obj,$(2))
 	$$(OBJCOPY) $$(foreach f,$$(FUZZ_REDIRECT_$(1)),--redefine-sym $$(f)=fuzz_$$(f)) $$< $$@
-$(FUZZ_BUILD)/fuzz-$(1): $(FUZZ_BUILD)/sandboxed-$(1).o
+endef
+define fuzz_sandboxed
+$(foreach o,$(FUZZ_SANDBOX_$(1)),$(eval $(call fuzz_sandboxed_obj,$(1),$(o))))
+$(FUZZ_BUILD)/fuzz-$(1): $(call fuzz_sandboxed_objs,$(1))
 endef
 $(foreach t,$(FUZZ_SANDBOXED),$(eval $(call fuzz_sandboxed,$(t))))
 
@@ -71,7 +81,7 @@ $(FUZZ_BUILD)/fuzz-%: fuzz/fuzz-%.c $(wildcard fuzz/*.h) $(FUZZ_BUILD)/libinsmod
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(SRC_INC) -iquote fuzz \
 		-DFUZZ_DIR='"$(CURDIR)/fuzz"' -o $@ $< \
-		$(if $(FUZZ_REDIRECT_$*),$(FUZZ_BUILD)/sandboxed-$*.o) $(FUZZ_BUILD)/libinsmod.a $(LIB_LIBS)
+		$(call fuzz_sandboxed_objs,$*) $(FUZZ_BUILD)/libinsmod.a $(LIB_LIBS)
 
 fuzz-build: $(FUZZ_BINS)
 
