@@ -56,10 +56,12 @@ check_order() {
 #   (link_kernel_read), the after-load map (link_loaded_addresses), arm64's
 #   PLTs (make_plt_section), the blob writer (link_blob_commit), the 2.4
 #   linker (mod24_link)
-#   decompress: a compressed file read as a module, then decompressed
+#   decompress: a compressed file read as a module, then decompressed,
+#   into a buffer sized from the size it declares (outbuf_start; xz's
+#   index read by xz_index_integer) and grown
 reach_funcs() {	# reach_funcs TARGET
 	case $1 in
 	link) echo helper_lane link_kernel_read link_loaded_addresses make_plt_section link_blob_commit mod24_link ;;
-	decompress) echo module_file_read decompress outbuf_grow ;;
+	decompress) echo module_file_read decompress outbuf_start xz_index_integer outbuf_grow ;;
 	esac
 }

@@ -14,14 +14,14 @@
 #define PAGE_4K ((uintptr_t)4096)
 #define HUGE_2M ((uintptr_t)2 << 20)
 
-/* A large buffer about to be filled by pread(): its pages are entered in
- * one call (MADV_POPULATE_WRITE), on 2 MiB pages where they can be
+/* A large buffer about to be filled (by pread(), or a decompressor): its
+ * pages are entered in one call (MADV_POPULATE_WRITE), on 2 MiB pages where they can be
  * (MADV_HUGEPAGE on the aligned middle), instead of a page fault for each
  * 4 KiB as the copy reaches it.  amdgpu.ko's 19 MB were 4,700 faults, a
  * third of its dry run on the development machine (bench/history.md).
  * Advice only: a kernel without it (before 5.14), or without huge pages,
  * faults the pages in as before.  Only the buffer's own whole pages. */
-static void enter_pages(uint8_t *buf, size_t size)
+void enter_pages(uint8_t *buf, size_t size)
 {
 	uintptr_t lo = ((uintptr_t)buf + PAGE_4K - 1) & ~(PAGE_4K - 1);
 	uintptr_t hi = ((uintptr_t)buf + size) & ~(PAGE_4K - 1);

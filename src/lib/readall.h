@@ -15,4 +15,10 @@
  * -ENOMEM; or -errno of a failed read. */
 int read_regular_whole(int fd, size_t size, uint8_t **out);
 
+/* Enters the pages of a buffer of SIZE bytes about to be written whole,
+ * in one call and on huge pages where it can, rather than one page fault
+ * per 4 KiB as the writes reach them.  Advice only; nothing for a buffer
+ * under 256 KiB. */
+void enter_pages(uint8_t *buf, size_t size);
+
 #endif

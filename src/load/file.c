@@ -99,6 +99,34 @@ static int outbuf_grow(struct outbuf *o, const char *path)
 	return 0;
 }
 
+/* The decoders grow their buffer from 1 MiB, doubling; a module of 19 MB
+ * then takes five moves and a page fault per 4 KiB written.  When the
+ * file declares its decompressed size, the buffer is that size from the
+ * start, its pages entered at once (enter_pages).  The size is a guess
+ * from an untrusted file: one past MAX_UNPACKED_SIZE, or more than
+ * DECLARED_MAX_RATIO times the compressed size (modules compress 4 to 6
+ * times), is ignored, and data that runs past the guess still grows the
+ * buffer, up to the same limit. */
+#define DECLARED_MAX_RATIO 64
+
+static void outbuf_start(struct outbuf *o, uint64_t declared, size_t in_size)
+{
+	size_t cap;
+
+	if (declared == 0 || declared > MAX_UNPACKED_SIZE || declared / DECLARED_MAX_RATIO > in_size)
+		return;
+	/* a page to spare: a decoder that fills the buffer exactly may want
+	 * one more call, with room, to report the end */
+	cap = (size_t)declared + 4096;
+	if (cap > MAX_UNPACKED_SIZE)
+		cap = MAX_UNPACKED_SIZE;
+	o->data = malloc(cap);
+	if (!o->data)
+		return;
+	enter_pages(o->data, cap);
+	o->cap = cap;
+}
+
 #endif
 
 /* Each library's functions, bound on first use (dlib.h), or linked in.  The pointer
@@ -126,6 +154,16 @@ static int bind_zlib(const char *path)
 	return r;
 }
 
+/* ISIZE, a gzip member's last four bytes: its size modulo 2^32 (RFC
+ * 1952).  A module is one member, far under 4 GiB. */
+static uint64_t gzip_declared_size(const uint8_t *in, size_t n)
+{
+	if (n < 18)
+		return 0;
+	return (uint64_t)in[n - 4] | (uint64_t)in[n - 3] << 8 |
+	       (uint64_t)in[n - 2] << 16 | (uint64_t)in[n - 1] << 24;
+}
+
 static int inflate_gzip(const char *path, const uint8_t *in, size_t n, struct outbuf *o)
 {
 	z_stream z;
@@ -137,6 +175,7 @@ static int inflate_gzip(const char *path, const uint8_t *in, size_t n, struct ou
 	/* inflateInit2(), which is a macro for this: 32 accepts the gzip header */
 	if (zlib.init(&z, 15 + 32, ZLIB_VERSION, (int)sizeof(z)) != Z_OK)
 		return -ENOMEM;
+	outbuf_start(o, gzip_declared_size(in, n), n);
 	z.next_in = (Bytef *)(uintptr_t)in;
 	while (zr != Z_STREAM_END) {
 		size_t chunk;
@@ -176,23 +215,73 @@ static struct {
 	__typeof__(lzma_stream_decoder) *decoder;
 	__typeof__(lzma_code) *code;
 	__typeof__(lzma_end) *end;
+	__typeof__(lzma_stream_footer_decode) *footer;
 } xz;
 
 static int bind_xz(const char *path)
 {
-	static const char *const names[] = { "lzma_stream_decoder", "lzma_code", "lzma_end" };
-	static int state;
-	void *f[3] = {
-		DLIB_LINKED(lzma_stream_decoder), DLIB_LINKED(lzma_code), DLIB_LINKED(lzma_end),
+	static const char *const names[] = {
+		"lzma_stream_decoder", "lzma_code", "lzma_end", "lzma_stream_footer_decode",
 	};
-	int r = dlib_load(&state, "liblzma.so.5", names, 3, f, path, "xz");
+	static int state;
+	void *f[4] = {
+		DLIB_LINKED(lzma_stream_decoder), DLIB_LINKED(lzma_code), DLIB_LINKED(lzma_end),
+		DLIB_LINKED(lzma_stream_footer_decode),
+	};
+	int r = dlib_load(&state, "liblzma.so.5", names, 4, f, path, "xz");
 
 	if (r == 0 && !xz.decoder) {
 		xz.decoder = (__typeof__(xz.decoder))f[0];
 		xz.code = (__typeof__(xz.code))f[1];
 		xz.end = (__typeof__(xz.end))f[2];
+		xz.footer = (__typeof__(xz.footer))f[3];
 	}
 	return r;
+}
+
+/* One of the index's multibyte integers: 7 bits a byte, low bits first,
+ * at most 9 bytes, no needless zero byte at the end. */
+static bool xz_index_integer(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+	*v = 0;
+	for (int i = 0; i < 9 && *p < end; i++) {
+		uint8_t b = *(*p)++;
+
+		*v |= (uint64_t)(b & 0x7f) << (7 * i);
+		if (!(b & 0x80))
+			return i == 0 || b != 0;
+	}
+	return false;
+}
+
+/* The decompressed size the last stream's index records, or 0.  The
+ * footer (decoded by liblzma) says where the index starts; the index is
+ * an indicator byte 0, the number of blocks, then each block's unpadded
+ * and decompressed sizes (xz file format, section 4).  Read here rather
+ * than by liblzma's index decoder, which would add 8 KiB to the static
+ * build for a number that is only a guess (its CRC is not checked).  A
+ * module is one stream. */
+static uint64_t xz_declared_size(const uint8_t *in, size_t n)
+{
+	lzma_stream_flags flags;
+	const uint8_t *p, *end;
+	uint64_t blocks, unpadded, size, total = 0;
+
+	if (n < 2 * LZMA_STREAM_HEADER_SIZE ||
+	    xz.footer(&flags, in + n - LZMA_STREAM_HEADER_SIZE) != LZMA_OK ||
+	    flags.backward_size > n - 2 * LZMA_STREAM_HEADER_SIZE)
+		return 0;
+	end = in + n - LZMA_STREAM_HEADER_SIZE;
+	p = end - flags.backward_size;
+	if (p == end || *p++ != 0 || !xz_index_integer(&p, end, &blocks))
+		return 0;
+	for (uint64_t i = 0; i < blocks; i++) {
+		if (!xz_index_integer(&p, end, &unpadded) || !xz_index_integer(&p, end, &size) ||
+		    size > MAX_UNPACKED_SIZE - total)
+			return 0;
+		total += size;
+	}
+	return total;
 }
 
 static int inflate_xz(const char *path, const uint8_t *in, size_t n, struct outbuf *o)
@@ -205,6 +294,7 @@ static int inflate_xz(const char *path, const uint8_t *in, size_t n, struct outb
 		return r;
 	if (xz.decoder(&s, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK)
 		return -ENOMEM;
+	outbuf_start(o, xz_declared_size(in, n), n);
 	s.next_in = in;
 	s.avail_in = n;
 	while (lr != LZMA_STREAM_END) {
@@ -233,6 +323,7 @@ static struct {
 	__typeof__(ZSTD_isError) *is_error;
 	__typeof__(ZSTD_getErrorName) *error_name;
 	__typeof__(ZSTD_freeDStream) *free;
+	__typeof__(ZSTD_getFrameContentSize) *content_size;
 } zstd;
 
 static int bind_zstd(const char *path)
@@ -240,14 +331,16 @@ static int bind_zstd(const char *path)
 	static const char *const names[] = {
 		"ZSTD_createDStream", "ZSTD_initDStream", "ZSTD_decompressStream",
 		"ZSTD_isError", "ZSTD_getErrorName", "ZSTD_freeDStream",
+		"ZSTD_getFrameContentSize",
 	};
 	static int state;
-	void *f[6] = {
+	void *f[7] = {
 		DLIB_LINKED(ZSTD_createDStream), DLIB_LINKED(ZSTD_initDStream),
 		DLIB_LINKED(ZSTD_decompressStream), DLIB_LINKED(ZSTD_isError),
 		DLIB_LINKED(ZSTD_getErrorName), DLIB_LINKED(ZSTD_freeDStream),
+		DLIB_LINKED(ZSTD_getFrameContentSize),
 	};
-	int r = dlib_load(&state, "libzstd.so.1", names, 6, f, path, "zstd");
+	int r = dlib_load(&state, "libzstd.so.1", names, 7, f, path, "zstd");
 
 	if (r == 0 && !zstd.create) {
 		zstd.create = (__typeof__(zstd.create))f[0];
@@ -256,6 +349,7 @@ static int bind_zstd(const char *path)
 		zstd.is_error = (__typeof__(zstd.is_error))f[3];
 		zstd.error_name = (__typeof__(zstd.error_name))f[4];
 		zstd.free = (__typeof__(zstd.free))f[5];
+		zstd.content_size = (__typeof__(zstd.content_size))f[6];
 	}
 	return r;
 }
@@ -273,6 +367,8 @@ static int inflate_zstd(const char *path, const uint8_t *in, size_t n, struct ou
 	if (!z)
 		return -ENOMEM;
 	zstd.init(z);
+	/* the first frame's; the unknown and error values are over the limit */
+	outbuf_start(o, zstd.content_size(in, n), n);
 	while (zr != 0) {
 		ZSTD_outBuffer ob;
 
