@@ -284,6 +284,31 @@ static uint64_t xz_declared_size(const uint8_t *in, size_t n)
 	return total;
 }
 
+/* liblzma's allocations, with the pages of the large ones (the
+ * dictionary: 8 MiB at xz's default level) entered at once, as the output
+ * buffer's are: they are written whole as the data is decoded. */
+static void *xz_alloc(void *opaque, size_t nmemb, size_t size)
+{
+	size_t bytes = nmemb * size;
+	void *p;
+
+	(void)opaque;
+	if (size != 0 && nmemb > SIZE_MAX / size)
+		return NULL;
+	p = malloc(bytes != 0 ? bytes : 1);
+	if (p)
+		enter_pages(p, bytes);
+	return p;
+}
+
+static void xz_free(void *opaque, void *p)
+{
+	(void)opaque;
+	free(p);
+}
+
+static const lzma_allocator xz_allocator = { xz_alloc, xz_free, NULL };
+
 static int inflate_xz(const char *path, const uint8_t *in, size_t n, struct outbuf *o)
 {
 	lzma_stream s = LZMA_STREAM_INIT;
@@ -292,6 +317,7 @@ static int inflate_xz(const char *path, const uint8_t *in, size_t n, struct outb
 
 	if (r)
 		return r;
+	s.allocator = &xz_allocator;
 	if (xz.decoder(&s, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK)
 		return -ENOMEM;
 	outbuf_start(o, xz_declared_size(in, n), n);
