@@ -86,14 +86,30 @@ static int locate_module(struct insmod_ctx *c)
 	return 0;
 }
 
+/* A name with a module file's extension that is no file here: it was
+ * taken as a path.  The hint names where the search would have looked,
+ * as module_search() chooses: $MODPATH when set, else ROOT/lib/modules/
+ * RELEASE (and its neighbours) or the path lines of modules.conf. */
+static void hint_name_without_extension(const struct insmod_ctx *c)
+{
+	const char *modpath = getenv("MODPATH");
+	static const char what[] = "(a name with a module file extension is taken as a path and is not "
+				   "searched for: give the name without its extension to search";
+
+	if (modpath && *modpath)
+		log_error("%s MODPATH, %s)", what, modpath);
+	else
+		log_error("%s %s/lib/modules/%s, or where modules.conf's path lines say)", what, c->root,
+			  c->release);
+}
+
 /* Open, check ownership, read: all on one descriptor. */
 static int open_module(struct insmod_ctx *c)
 {
 	int r = module_file_open(&c->file, c->found.path);
 
 	if (r == -ENOENT && !strchr(c->module, '/'))
-		log_error("(a name with a module file extension is taken as a path and is not searched for: "
-			  "give the name without its extension to search /lib/modules/%s)", c->release);
+		hint_name_without_extension(c);
 	if (r)
 		return r;
 	r = check_ownership(c);

@@ -31,6 +31,11 @@ check "-p with -m and -O: status 0, and says that neither is written" \
 run -n $syms nosuch.ko
 check "a missing nosuch.ko: says that a name with an extension is a path, not searched for" \
 	sh -c 'grep -qx 1 status && grep -q "taken as a path and is not searched for" err'
+check "... and that without it /lib/modules/6.1.0-t would be searched" \
+	grep -q "without its extension to search /lib/modules/6.1.0-t, or where modules.conf's path lines say" err
+MODPATH=/opt/mods:/srv/mods run -n $syms nosuch.ko
+check "... with MODPATH set, that MODPATH would be searched, not /lib/modules" \
+	sh -c 'grep -q "without its extension to search MODPATH, /opt/mods:/srv/mods)" err && ! grep -q /lib/modules err'
 
 # -s where no syslog daemon listens: the messages still reach stderr.  In a
 # mount namespace with a /dev of the test's own, which has no /dev/log.
