@@ -102,7 +102,7 @@ void explain_eperm(struct strbuf *sb, const struct load_failure *f, const char *
 		   bool log_lockdown, bool log_blacklisted)
 {
 	char level[64];
-	bool unsigned_now = !f->signed_module || f->modified || f->forced;
+	bool unsigned_now = !f->signed_module || f->modified || load_failure_forced(f);
 
 	if (lacks_cap_sys_module(root)) {
 		strbuf_puts(sb, geteuid() == 0
@@ -125,7 +125,7 @@ void explain_eperm(struct strbuf *sb, const struct load_failure *f, const char *
 			strbuf_puts(sb, "operation not permitted: the kernel "
 					"is locked down and refuses unsigned "
 					"modules");
-		if (f->modified || f->forced)
+		if (f->modified || load_failure_forced(f))
 			strbuf_puts(sb, "; a module insmod had to change "
 					"(forced or renamed) has no valid "
 					"signature");
@@ -146,7 +146,7 @@ void explain_ekeyrejected(struct strbuf *sb,
 	bool enforced = file_says_yes(root,
 				      "/sys/module/module/parameters/sig_enforce");
 
-	if (f->modified || f->forced)
+	if (f->modified || load_failure_forced(f))
 		strbuf_puts(sb, "the kernel requires a valid signature, and a "
 				"module modified by insmod (forced or renamed) "
 				"has no valid signature");

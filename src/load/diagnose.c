@@ -448,7 +448,7 @@ static void error_line(struct strbuf *sb, const struct load_failure *f,
 			strbuf_puts(sb, "; see dmesg for the missing symbols");
 		else if (needs_kernel_reason(err))
 			strbuf_puts(sb, "; see dmesg for the kernel's reason");
-	} else if (err == ENOEXEC && f->forced) {
+	} else if (err == ENOEXEC && load_failure_forced(f)) {
 		strbuf_puts(sb, "; the kernel logged no reason: it was "
 				"probably built without CONFIG_MODULE_FORCE_LOAD "
 				"and refuses forced modules silently");
@@ -477,8 +477,9 @@ static void report_symbols(const struct load_failure *f, const char *root,
 
 		if (s->crc)
 			log_complaint("%s: the module was built against another version of it than this "
-				      "kernel has (its CRC differs): rebuild the module against this kernel",
-				      s->sym);
+				      "kernel has (its CRC differs): rebuild the module against this kernel%s",
+				      s->sym, f->forced_modversion ? "" :
+				      ", or force it with -f or --force-modversion (that taints the kernel)");
 		else if (s->ns)
 			log_complaint("%s is in namespace %s, which the module does not import "
 				      "(MODULE_IMPORT_NS(%s) in its source)", s->sym, s->ns, s->ns);
@@ -523,8 +524,9 @@ void diagnose_load_failure(const struct load_failure *f, struct kmsg_watch *w)
 	if (f->err == EEXIST && !f->from_init)
 		log_complaint("to load another copy, give it another name "
 			      "with -o NAME");
-	if (k.vermagic && !f->forced)
+	/* --force-modversion alone leaves the version magic to be checked */
+	if (k.vermagic && !f->forced_vermagic)
 		log_complaint("rebuild the module for this kernel, or force "
-			      "it with -f (that taints the kernel)");
+			      "it with -f or --force-vermagic (that taints the kernel)");
 	kernel_report_release(&k);
 }

@@ -28,10 +28,19 @@ struct load_failure {
 	int err;		/* positive errno from (f)init_module */
 	bool from_init;		/* the module's init function returned it, though the
 				 * loader uses it too (EEXIST with no such module live) */
-	bool forced;		/* -f was given */
+	bool forced_vermagic;	/* -f or --force-vermagic was given */
+	bool forced_modversion;	/* -f or --force-modversion was given */
 	bool modified;		/* insmod changed the image (rename, strip, ...) */
 	bool signed_module;	/* the file carries a signature trailer */
 };
+
+/* Either force: the kernel then checks no signature (it verifies one
+ * only for a load with no MODULE_INIT_IGNORE_* flag), and a kernel
+ * without CONFIG_MODULE_FORCE_LOAD refuses the load. */
+static inline bool load_failure_forced(const struct load_failure *f)
+{
+	return f->forced_vermagic || f->forced_modversion;
+}
 
 /* Reports a failed load: one error line with the errno explained in words
  * (and, for errors that can only come from the module's init function, said

@@ -255,6 +255,10 @@ put dev/kmsg @load
 kernel FAKE_ERRNO=ENOEXEC -- -f -y "$M"
 expect_err "logged no reason: .*CONFIG_MODULE_FORCE_LOAD.*refuses forced modules" "ENOEXEC after -f, an empty kernel log: a kernel refusing forced loads"
 expect_no_err_match "force it with -f" "ENOEXEC after -f: -f is not suggested again"
+put dev/kmsg @load "3,31,301,-;fake: version magic '6.1.0-9-amd64 SMP mod_unload' should be '$VM'"
+kernel FAKE_ERRNO=ENOEXEC -- --force-modversion -y "$M"
+expect_err "force it with -f or --force-vermagic" \
+	"ENOEXEC, version magic after --force-modversion alone: --force-vermagic is suggested"
 fresh
 
 put sys/module/module/parameters/sig_enforce Y

@@ -540,8 +540,9 @@ static void test_report_versions(void)
 		       "crc7_be\n"), "EINVAL: the version line shown");
 	CHECK(has(out, "insmod: crc7_be: the module was built against another "
 		       "version of it than this kernel has (its CRC differs): "
-		       "rebuild the module against this kernel\n"),
-	      "CRC mismatch explained");
+		       "rebuild the module against this kernel, or force it with -f or "
+		       "--force-modversion (that taints the kernel)\n"),
+	      "CRC mismatch explained, --force-modversion advised");
 	CHECK(has(out, "insmod: usb_thing is in namespace USB_STORAGE, which the "
 		       "module does not import (MODULE_IMPORT_NS(USB_STORAGE) in "
 		       "its source)\n"), "missing namespace import explained");
@@ -568,11 +569,21 @@ static void test_report_versions(void)
 		       "below\n") &&
 	      has(out, "insmod: kernel: dummy: version magic '5.10.0-1-amd64") &&
 	      has(out, "insmod: rebuild the module for this kernel, or force it "
-		       "with -f (that taints the kernel)\n"),
+		       "with -f or --force-vermagic (that taints the kernel)\n"),
 	      "vermagic: kernel line and advice");
 
+	/* --force-modversion alone: the version magic was still checked, and
+	 * --force-vermagic is still the way. */
+	f.forced_modversion = true;
+	fake_log(&w, 1, "3,10,100,-;dummy: version magic '5.10.0-1-amd64 SMP' should be '6.1.0-9-amd64 SMP'\n",
+		 (const char *)NULL);
+	out = diagnose(&f, &w);
+	CHECK(has(out, "or force it with -f or --force-vermagic"),
+	      "vermagic after --force-modversion alone: --force-vermagic advised");
+	f.forced_modversion = false;
+
 	/* ENOEXEC, forced, and the kernel said nothing. */
-	f.forced = true;
+	f.forced_vermagic = f.forced_modversion = true;
 	fake_log(&w, 1, (const char *)NULL);
 	out = diagnose(&f, &w);
 	CHECK(has(out, "the kernel logged no reason: it was probably built "
@@ -670,12 +681,12 @@ static void test_report_signatures(void)
 	      "EKEYREJECTED after insmod changed the module");
 
 	f.modified = false;
-	f.forced = true;
+	f.forced_modversion = true;
 	out = diagnose(&f, NULL);
 	CHECK(has(out, "module modified by insmod (forced or renamed)"),
 	      "EKEYREJECTED when forced");
 
-	f.forced = false;
+	f.forced_vermagic = f.forced_modversion = false;
 	out = diagnose(&f, NULL);
 	CHECK(has(out, "the module's signature did not verify"),
 	      "EKEYREJECTED, signed: did not verify");
