@@ -3,8 +3,9 @@
  * blob shows what the module would start with.
  *
  * A parameter's variable is found through its __param entry (struct
- * kernel_param: name at 0, arg at 32 on 64-bit / 16 on 32-bit), whose
- * pointers the relocations have just filled in.  arg points at the variable
+ * kernel_param: name first, arg last; kernel_param_size() tells the
+ * layouts before and after Linux 4.2 apart), whose pointers the
+ * relocations have just filled in.  arg points at the variable
  * itself, at a struct kparam_string {u32 maxlen; char *string} for
  * module_param_string, or at a struct kparam_array {u32 max; u32 elemsize;
  * u32 *num; ops; void *elem} for arrays.  charp values live in kernel
@@ -13,6 +14,7 @@
 #include "link-int.h"
 #include "log.h"
 #include "modinfo.h"
+#include "param-limits.h"
 #include "params.h"
 
 #include <elf.h>
@@ -60,7 +62,7 @@ static unsigned value_size(const struct linker *lk, enum param_kind k)
 /* The __param entry whose name is name: its arg pointer, or 0. */
 static uint64_t find_param_arg(const struct linker *lk, size_t sec, const char *name)
 {
-	unsigned entsize = lk->rc.elf->is64 ? 40 : 20, argoff = lk->rc.elf->is64 ? 32 : 16;
+	unsigned entsize = kernel_param_size(lk->rc.elf, sec), argoff = entsize - ptr_size(lk);
 	const struct link_sec *s = &lk->rc.secs[sec];
 	size_t len = strlen(name);
 
