@@ -13,14 +13,20 @@
  * list and names taken from the input) as the linker reads it, with its
  * prefilter and fast line paths, piece by piece, keeping nothing of the
  * files.  For each wanted name, both tables must say the same: flags,
- * address, CRC, owner and namespace.
+ * address, CRC, owner and namespace.  When the files are not read through
+ * pipes, the filtered read also writes their index (ksyms-index.c: the
+ * fuzz build indexes files of any size, however new), and a third read,
+ * filtered, goes through it: it too must say what the whole read says.
+ * The index directory is emptied before each input.
  *
  * ksyms.c reads a regular file into a heap buffer of exactly its size (it
  * maps nothing), so the sanitizer sees a parser reading one byte past the
  * end of a file. */
 #include "fuzz-common.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdbool.h>
 
 #include "ksyms.h"
@@ -29,13 +35,42 @@
 #define MAX_TOKENS 16
 
 static int memfds[2];
-static char paths[2][64];
+static char paths[2][64], index_dir[PATH_MAX];
+
+/* Removes the indexes of the input before. */
+static void empty_index_dir(void)
+{
+	DIR *d = opendir(index_dir);
+	struct dirent *e;
+
+	if (!d)
+		abort();
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			unlinkat(dirfd(d), e->d_name, 0);
+	closedir(d);
+}
+
+static void remove_index_dir(void)
+{
+	empty_index_dir();
+	rmdir(index_dir);
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	const char *tmp = getenv("TMPDIR");
+
 	(void)argc;
 	(void)argv;
 	fuzz_log_setup();
+	snprintf(index_dir, sizeof(index_dir), "%s/insmod-fuzz-ksyms.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(index_dir)) {
+		perror("fuzz-ksyms: mkdtemp");
+		exit(1);
+	}
+	atexit(remove_index_dir);
+	setenv("INSMOD_CACHE_DIR", index_dir, 1);
 	memfds[0] = fuzz_memfd("ksyms-a", paths[0], sizeof(paths[0]));
 	memfds[1] = fuzz_memfd("ksyms-b", paths[1], sizeof(paths[1]));
 	return 0;
@@ -201,6 +236,22 @@ static bool through_pipes(size_t nfiles, char path[][64], int *fd)
 	return true;
 }
 
+/* The filtered table SOME against the whole one, ALL (name by name when
+ * the files were read without error: LOADED). */
+static void check_filtered(const struct ksym_table *all, const struct ksym_table *some,
+			   char tokens[][64], size_t ntok, bool loaded)
+{
+	check_table(all, tokens, ntok);
+	check_table(some, tokens, ntok);
+	for (size_t i = 0; loaded && i < sizeof(fixed_names) / sizeof(fixed_names[0]); i++)
+		compare(all, some, fixed_names[i]);
+	for (size_t i = 0; loaded && i < ntok; i++)
+		compare(all, some, tokens[i]);
+	/* a filtered table keeps nothing of its files once read */
+	for (size_t i = 0; i < some->nfiles; i++)
+		FUZZ_ASSERT(!some->files[i].map);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char tokens[MAX_TOKENS][64];
@@ -209,6 +260,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t blen, ntok, nfiles = 1, piece;
 	char pipe_paths[2][64];
 	int ra, rs, pipe_fds[2];
+	bool indexed = false;
 
 	if (size < 1)
 		return 0;
@@ -227,6 +279,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	ntok = pick_tokens(body, blen, tokens);
 
+	empty_index_dir();
 	ra = load(&all, false, paths, nfiles, tokens, ntok, piece);
 	if ((data[0] & 1) && through_pipes(nfiles, pipe_paths, pipe_fds)) {
 		rs = load(&some, true, pipe_paths, nfiles, tokens, ntok, piece);
@@ -234,19 +287,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			close(pipe_fds[i]);
 	} else {
 		rs = load(&some, true, paths, nfiles, tokens, ntok, piece);
+		indexed = true;
 	}
 	FUZZ_ASSERT(ra == rs);
-	check_table(&all, tokens, ntok);
-	check_table(&some, tokens, ntok);
-	if (!ra) {
-		for (size_t i = 0; i < sizeof(fixed_names) / sizeof(fixed_names[0]); i++)
-			compare(&all, &some, fixed_names[i]);
-		for (size_t i = 0; i < ntok; i++)
-			compare(&all, &some, tokens[i]);
+	check_filtered(&all, &some, tokens, ntok, ra == 0);
+	if (indexed) {
+		struct ksym_table through_index;
+
+		FUZZ_ASSERT(load(&through_index, true, paths, nfiles, tokens, ntok, piece) == ra);
+		check_filtered(&all, &through_index, tokens, ntok, ra == 0);
+		ksyms_release(&through_index);
 	}
-	/* a filtered table keeps nothing of its files once read */
-	for (size_t i = 0; i < some.nfiles; i++)
-		FUZZ_ASSERT(!some.files[i].map);
 	ksyms_release(&all);
 	ksyms_release(&some);
 	return 0;

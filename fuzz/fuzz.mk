@@ -26,7 +26,10 @@ FUZZ_SANFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
 # Limits lowered so that fuzz-sized inputs reach what real sizes reach:
 # two lanes from 8 KiB modules up (not 1.5 MiB), decompression capped at
 # 4 MiB (not 1 GiB).
-FUZZ_LIMITS   := -DOVERLAP_MIN_FILE=8192u -DMAX_UNPACKED_SIZE='((size_t)4 << 20)'
+# Symbol files of any size indexed at once (fuzz-ksyms.c reads every
+# input a third time, through the index).
+FUZZ_LIMITS   := -DOVERLAP_MIN_FILE=8192u -DMAX_UNPACKED_SIZE='((size_t)4 << 20)' \
+                 -DKSYMS_INDEX_MIN_FILE=1u -DKSYMS_INDEX_SETTLED=0
 FUZZ_CFLAGS   := $(STD) $(WARNINGS) -Wno-unused-command-line-argument \
                  -DINSMOD_VERSION='"$(VERSION)"' $(LIB_CFLAGS) $(FUZZ_SANFLAGS) $(FUZZ_LIMITS)
 FUZZ_LIB_OBJ  := $(LIB_SRC:%.c=$(FUZZ_BUILD)/%.o)

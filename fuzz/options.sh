@@ -14,6 +14,9 @@
 if [ -z "${TMPDIR:-}" ] && [ -d /dev/shm ] && [ -w /dev/shm ]; then
 	export TMPDIR=/dev/shm
 fi
+# No index of symbol files (src/link/ksyms-index.c) written or read: an
+# input's run must not depend on the runs before it.
+export INSMOD_CACHE_DIR=
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=1:allocator_may_return_null=1"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}print_stacktrace=1:halt_on_error=1"
 fuzz_options() {	# fuzz_options TARGET
@@ -56,12 +59,15 @@ check_order() {
 #   (link_kernel_read), the after-load map (link_loaded_addresses), arm64's
 #   PLTs (make_plt_section), the blob writer (link_blob_commit), the 2.4
 #   linker (mod24_link)
+#   ksyms: the index of a symbol file written (ksyms_index_write, save)
+#   and read back (ksyms_index_read)
 #   decompress: a compressed file read as a module, then decompressed,
 #   into a buffer sized from the size it declares (outbuf_start; xz's
 #   index read by xz_index_integer) and grown
 reach_funcs() {	# reach_funcs TARGET
 	case $1 in
 	link) echo helper_lane link_kernel_read link_loaded_addresses make_plt_section link_blob_commit mod24_link ;;
+	ksyms) echo ksyms_index_write save ksyms_index_read ;;
 	decompress) echo module_file_read decompress outbuf_start xz_index_integer outbuf_grow ;;
 	esac
 }

@@ -41,6 +41,11 @@ run() {	# run LABEL COMMAND...
 }
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+# The index insmod keeps of large symbol files (src/link/ksyms-index.c)
+# goes to one of the suite's own, new for each run, not the user's cache.
+export INSMOD_CACHE_DIR="$top/build/test-index"
+rm -rf "$INSMOD_CACHE_DIR"
+mkdir -p "$INSMOD_CACHE_DIR"
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 for build in build build/san; do

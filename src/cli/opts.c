@@ -120,7 +120,8 @@ static const char help_text[] =
 	"                     status 1 if any module fails\n"
 	"\n"
 	"Environment: MODPATH (module directories, %s = kernel release), MODULECONF\n"
-	"(configuration file, default /etc/modules.conf).\n"
+	"(configuration file, default /etc/modules.conf), INSMOD_CACHE_DIR (where the\n"
+	"indexes of large symbol files go, default ~/.cache/insmod; empty: none).\n"
 	"Exit status: 0 on success, 1 on any failure.  See insmod(8).\n";
 
 static void usage_error(const char *why, const char *arg)

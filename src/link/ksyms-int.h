@@ -7,6 +7,7 @@
 
 #include <endian.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define KSYMTAB_PREFIX "__ksymtab_"
 
@@ -49,5 +50,27 @@ enum ksym_format ksyms_detect(const char *p, size_t size);
 int ksyms_start_format(struct ksym_table *t, const struct ksym_file *f);
 /* Parses the whole lines in [p, end). */
 int ksyms_parse_range(struct ksym_table *t, enum ksym_format format, const char *p, const char *end);
+bool ksyms_line_key(enum ksym_format format, const char *p, const char *end, const char **key,
+		    size_t *len, bool *ksymtab, const char **next);
+
+/* ksyms-index.c: a large regular symbol file's index, kept between runs
+ * (see there).  ksyms_index_read() fills a filtered table from the lines
+ * the index names: 0, -errno, or having changed nothing
+ * KSYMS_INDEX_NONE (no index that matches the file) or
+ * KSYMS_INDEX_UNUSABLE (one that cannot serve these names); the file is
+ * then read as usual.  ksyms_index_write() writes one for the file just
+ * read, best effort. */
+#ifndef KSYMS_INDEX_MIN_FILE	/* the fuzz build lowers it */
+#define KSYMS_INDEX_MIN_FILE (1u << 20)
+#endif
+/* A file changed less than this many seconds ago gets no index yet (see
+ * ksyms-index.c); the fuzz build, which clears its index itself, sets 0. */
+#ifndef KSYMS_INDEX_SETTLED
+#define KSYMS_INDEX_SETTLED 2
+#endif
+#define KSYMS_INDEX_NONE 1
+#define KSYMS_INDEX_UNUSABLE 2
+int ksyms_index_read(struct ksym_table *t, struct ksym_file *f, int fd);
+void ksyms_index_write(const struct ksym_file *f, int fd, size_t size);
 
 #endif

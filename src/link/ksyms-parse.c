@@ -330,6 +330,50 @@ static int parse_symvers_line(struct ksym_table *t, struct cursor *c)
 	return 0;
 }
 
+/* The name the line at p is kept for in a filtered table: what its
+ * parser looks up (so split the same way), for the index of a symbol file
+ * (ksyms-index.c).  False for a line its parser ignores whatever names
+ * are wanted.  *KSYMTAB says the line is a __ksymtab_ entry, which tells
+ * that the file lists exports; *NEXT is the next line. */
+bool ksyms_line_key(enum ksym_format format, const char *p, const char *end, const char **key,
+		    size_t *len, bool *ksymtab, const char **next)
+{
+	const size_t skip = sizeof(KSYMTAB_PREFIX) - 1;
+	struct cursor c = { p, end };
+	const char *f[5];
+	size_t n[5];
+	int nf = 0;
+
+	*ksymtab = false;
+	if (format == KSYMS_KALLSYMS) {
+		nf = split_kallsyms(&c, f, n);
+		*next = c.p;
+		if (nf < 3 || n[1] != 1)
+			return false;
+		*ksymtab = n[2] > skip && f[2][0] == '_' && memcmp(f[2], KSYMTAB_PREFIX, skip) == 0;
+		*key = *ksymtab && nf == 3 ? f[2] + skip : f[2];
+		*len = *ksymtab && nf == 3 ? n[2] - skip : n[2];
+		return true;
+	}
+	if (format != KSYMS_SYMVERS) {
+		skip_line(&c);
+		*next = c.p;
+		return false;
+	}
+	{
+		const char *nl = memchr(c.p, '\n', (size_t)(c.end - c.p)), *eol = nl ? nl : c.end;
+
+		while (nf < 5 && next_tab_field(&c, eol, &f[nf], &n[nf]))
+			nf++;
+		*next = nl ? nl + 1 : c.end;
+	}
+	if (nf < 4)
+		return false;
+	*key = f[1];
+	*len = n[1];
+	return true;
+}
+
 /* Recognises a format from the first line that is not empty. */
 /* A line of plain text that starts with a letter and is short: a
  * sentence, not a symbol table's line nor binary data. */
