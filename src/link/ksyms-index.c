@@ -3,6 +3,10 @@
  * of the whole file (Debian's kallsyms and Module.symvers are 3.4 MB;
  * reading and scanning them was over half of a small module's dry run).
  *
+ * Only for tables of up to KSYMS_INDEX_MAX_NAMES wanted names (most
+ * modules): each name costs a few pread() calls, and for a module that
+ * imports hundreds, reading the whole file is quicker.
+ *
  * The index maps the hash of the name each line is kept for
  * (ksyms_line_key: what the line's parser looks up) to the line's offset.
  * The lines it names go through the same parser as a full read, so what

@@ -194,16 +194,19 @@ static int read_filtered(struct ksym_table *t, struct ksym_file *f, int fd)
 {
 	size_t size = 0, total = 0;
 	int r = regular_size(fd, &size), index = KSYMS_INDEX_NONE;
+	bool indexable;
 
 	if (r && r != -ENODEV)
 		return r;
-	/* a large file through its index (ksyms-index.c), when it has one */
-	if (size >= KSYMS_INDEX_MIN_FILE && (index = ksyms_index_read(t, f, fd)) <= 0)
+	/* a large file through its index (ksyms-index.c), when it has one
+	 * and few names are wanted */
+	indexable = size >= KSYMS_INDEX_MIN_FILE && t->nsyms <= KSYMS_INDEX_MAX_NAMES;
+	if (indexable && (index = ksyms_index_read(t, f, fd)) <= 0)
 		return index;
 	r = read_in_pieces(t, f, fd, &total);
 	if (!r && size && total != size)
 		r = -ESTALE;
-	if (!r && size >= KSYMS_INDEX_MIN_FILE && index == KSYMS_INDEX_NONE)
+	if (!r && indexable && index == KSYMS_INDEX_NONE)
 		ksyms_index_write(f, fd, size);
 	return r;
 }

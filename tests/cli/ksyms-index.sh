@@ -131,6 +131,10 @@ INSMOD_CACHE_DIR=$PWD/cache "$insmod" -n --kernel-symbols=long.kallsyms --kernel
 check "a kallsyms with a 5,000-byte line gets no index (its Module.symvers does)" \
 	sh -c '[ $(ls cache | wc -l) = 1 ]'
 rm -rf cache && mkdir cache
+module many GPL "$(i=0; while [ $i -lt 65 ]; do printf '\tcall filler_symbol_%d@PLT\n' $i; i=$((i + 1)); done)"
+INSMOD_CACHE_DIR=$PWD/cache "$insmod" -n $big many.ko 2> /dev/null
+check "a module importing 65 names (more than an index serves faster) writes no index" \
+	sh -c '[ -z "$(ls cache)" ]'
 INSMOD_CACHE_DIR= "$insmod" -n $big good.ko 2> /dev/null
 check "INSMOD_CACHE_DIR empty: no index anywhere" sh -c '[ -z "$(ls cache)" ]'
 mkdir home
