@@ -29,6 +29,12 @@
 # whole symbol files in its timed run: that favours the linkers.  A second
 # line per module gives them the whole table (every line of the same
 # kallsyms file), the input insmod reads.
+#
+# insmod keeps an index of each large symbol file between runs
+# (src/link/ksyms-index.c), here in a directory of the benchmark's own: the
+# first, untimed run of each module writes it, the timed runs use it.  A
+# line per module gives insmod's figures without it (every run reads the
+# whole files) and the time of the run that writes it.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 all=
@@ -48,6 +54,8 @@ out=/dev/shm
 [ -d "$out" ] && [ -w "$out" ] || out=${TMPDIR:-/tmp}
 work=$(mktemp -d "$out/bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+export INSMOD_CACHE_DIR=$work/index
+mkdir "$INSMOD_CACHE_DIR"
 have_lld=; command -v ld.lld > /dev/null && have_lld=1
 
 now() { date +%s%N; }
@@ -118,6 +126,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0) printf "%.1f", b / a; else
 
 # what the process itself takes (program, C library, stack): insmod --version
 m_idle=$(peak "$insmod" --version)
+t_idle=$(time_runs "$runs" "$insmod" --version)
+c_idle=$(cpu_runs "$runs" "$insmod" --version)
+echo "a run that links nothing (insmod --version): wall $(awk -v t="$t_idle" 'BEGIN { printf "%.2f", t / 1000 }') ms, CPU $c_idle ms, peak $(awk -v k="$m_idle" 'BEGIN { printf "%.1f", k / 1024 }') MB"
 mods="drivers/gpu/drm/amd/amdgpu/amdgpu.ko fs/xfs/xfs.ko drivers/net/ethernet/intel/e1000e/e1000e.ko drivers/net/dummy.ko"
 printf '%-12s %9s %11s %11s %11s %7s %7s %10s %10s %10s\n' module size "insmod(ms)" "ld.bfd(ms)" "ld.lld(ms)" "x bfd" "x lld" "insmod MB" "bfd MB" "lld MB"
 for m in $mods; do
@@ -150,6 +161,18 @@ for m in $mods; do
 		"$(awk -v k="$m_lld" 'BEGIN { if (k == "-") print "-"; else printf "%.1f", k / 1024 }')"
 	echo "  $tag: CPU time (ms): insmod $c_ours, ld.bfd $c_bfd, ld.lld $c_lld;" \
 	     "insmod $(ratio "$c_ours" "$c_bfd")x faster than ld.bfd, $(ratio "$c_ours" "$c_lld")x than ld.lld (CPU)"
+	t_noidx=$(INSMOD_CACHE_DIR= time_runs "$runs" ours "$ko" "$work/out.bin")
+	c_noidx=$(INSMOD_CACHE_DIR= cpu_runs "$runs" "$insmod" -n -O "$work/out.bin" --kernel-symbols="$syms" \
+		--kernel-symbols="$dir/Module.symvers" --kernel-release="$release" --base=$base "$ko")
+	rm -f "$INSMOD_CACHE_DIR"/*
+	t_first=$(time_runs 1 ours "$ko" "$work/out.bin")
+	if [ -n "$(ls "$INSMOD_CACHE_DIR")" ]; then
+		first="the run that writes the index: $(awk -v t="$t_first" 'BEGIN { printf "%.2f", t / 1000 }') ms"
+	else
+		first="no index for a module of over 64 imports: every run reads the whole files"
+	fi
+	echo "  $tag: without the symbol files' index: wall $(awk -v t="$t_noidx" 'BEGIN { printf "%.2f", t / 1000 }') ms" \
+	     "($(ratio "$t_noidx" "$t_bfd")x ld.bfd), CPU $c_noidx ms ($(ratio "$c_noidx" "$c_bfd")x); $first"
 	t_bfd_all=$(time_runs "$runs" bfd_all "$tag" "$work/out.elf")
 	t_lld_all=-
 	best_all=$t_bfd_all
