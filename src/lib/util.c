@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 bool read_first_line(const char *root, const char *path, char *buf, size_t size)
 {
@@ -165,4 +166,24 @@ size_t name_distance(const char *a, size_t la, const char *b, size_t lb, size_t 
 		cur = t;
 	}
 	return prev[lb] > limit ? limit + 1 : prev[lb];
+}
+
+int write_all(int fd, const void *buf, size_t n)
+{
+	const uint8_t *p = buf;
+
+	while (n) {
+		/* at most 1 GiB a call: Linux writes no more than about 2 GiB */
+		ssize_t w = write(fd, p, n > (1u << 30) ? (1u << 30) : n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		if (w == 0)
+			return -EIO;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
 }

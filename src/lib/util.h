@@ -29,6 +29,10 @@ static inline bool free_at_exit(void)
  * treats '-' and '_' in module names alike. */
 bool module_name_eq(const char *a, size_t n, const char *b);
 
+/* Writes all N bytes at BUF to FD, through short writes and EINTR: 0, or
+ * -errno (-EIO for a write that wrote nothing). */
+int write_all(int fd, const void *buf, size_t n);
+
 /* The first line of ROOT/PATH (a /proc or /sys file, usually), without its
  * newline, into buf[size]; false if it cannot be read.  root may be NULL. */
 bool read_first_line(const char *root, const char *path, char *buf, size_t size);

@@ -19,6 +19,7 @@
  * linker does that on its helper thread while it finishes. */
 #include "link-int.h"
 #include "log.h"
+#include "util.h"
 
 #include <errno.h>
 #include <stdint.h>
@@ -31,23 +32,6 @@
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
-
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n > (1u << 30) ? (1u << 30) : n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		if (w == 0)
-			return -EIO;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
 
 /* Six characters for a temporary name, from getrandom() where the kernel
  * has it (3.17 and later), else from the clock and the process id: the

@@ -36,6 +36,7 @@
 #include "ksyms-int.h"
 #include "log.h"
 #include "readall.h"
+#include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -137,22 +138,6 @@ static void identity(struct index_header *h, const struct stat *st)
 	h->mtime_nsec = (int64_t)st->st_mtim.tv_nsec;
 	h->ctime_sec = (int64_t)st->st_ctim.tv_sec;
 	h->ctime_nsec = (int64_t)st->st_ctim.tv_nsec;
-}
-
-static bool write_whole(int fd, const void *buf, size_t n)
-{
-	size_t done = 0;
-
-	while (done < n) {
-		ssize_t w = write(fd, (const char *)buf + done, n - done);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return false;
-		done += (size_t)w;
-	}
-	return true;
 }
 
 static bool read_at(int fd, void *buf, size_t n, uint64_t off)
@@ -462,9 +447,9 @@ static void save(const struct built_index *b, const char *path)
 		log_verbose("%s: cannot write the symbol file's index: %s", tmp, strerror(errno));
 		return;
 	}
-	ok = write_whole(fd, &b->h, sizeof(b->h)) &&
-	     write_whole(fd, b->buckets, ((size_t)b->h.nbuckets + 1) * 4) &&
-	     write_whole(fd, b->entries, (size_t)b->h.nentries * 4);
+	ok = write_all(fd, &b->h, sizeof(b->h)) == 0 &&
+	     write_all(fd, b->buckets, ((size_t)b->h.nbuckets + 1) * 4) == 0 &&
+	     write_all(fd, b->entries, (size_t)b->h.nentries * 4) == 0;
 	if (close(fd) < 0)
 		ok = false;
 	if (!ok || rename(tmp, path) < 0) {

@@ -25,22 +25,6 @@
 #define COPY_BUF 65536
 #define TMP_TRIES 100
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Copies everything from in to out. */
 static int copy_fd(int in, int out, char *buf)
 {
