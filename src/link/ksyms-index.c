@@ -20,7 +20,7 @@
  * absolute path, as given), for a regular file of at least
  * KSYMS_INDEX_MIN_FILE bytes in kallsyms or Module.symvers format; CACHE
  * is $INSMOD_CACHE_DIR (empty: no index), else $XDG_CACHE_HOME/insmod,
- * else ~/.cache/insmod.  It records the file's identity (device, inode,
+ * else ~/.cache/insmod (when that directory is the user's own).  It records the file's identity (device, inode,
  * size, modification and change times to the nanosecond) and is used only
  * while all of them match; written after a full read, to a temporary name
  * then renamed.  Not for a file changed in the last KSYMS_INDEX_SETTLED
@@ -78,6 +78,16 @@ static uint64_t fnv64(uint64_t h, const char *s)
 	return h;
 }
 
+/* Whether the directory at PATH belongs to the user insmod runs as.  Not
+ * so for a HOME that sudo kept: root's index there would be a file the
+ * user could neither use nor remove. */
+static bool owned_by_me(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid();
+}
+
 /* The cache directory in DIR; *MINE when insmod chose it (and may create
  * it), not INSMOD_CACHE_DIR.  False when there is none. */
 static bool cache_dir(char *dir, size_t cap, bool *mine)
@@ -88,9 +98,9 @@ static bool cache_dir(char *dir, size_t cap, bool *mine)
 	*mine = !env;
 	if (env)
 		n = snprintf(dir, cap, "%s", env);
-	else if ((base = getenv("XDG_CACHE_HOME")) && base[0] == '/')
+	else if ((base = getenv("XDG_CACHE_HOME")) && base[0] == '/' && owned_by_me(base))
 		n = snprintf(dir, cap, "%s/insmod", base);
-	else if ((base = getenv("HOME")) && base[0] == '/')
+	else if ((base = getenv("HOME")) && base[0] == '/' && owned_by_me(base))
 		n = snprintf(dir, cap, "%s/.cache/insmod", base);
 	else
 		return false;

@@ -141,4 +141,11 @@ mkdir home
 env -u INSMOD_CACHE_DIR HOME="$PWD/home" XDG_CACHE_HOME= "$insmod" -n $big good.ko 2> /dev/null
 check "no INSMOD_CACHE_DIR: the index goes to ~/.cache/insmod" \
 	sh -c '[ $(ls home/.cache/insmod | grep -c "\.idx$") = 2 ]'
+if [ "$(id -u)" -eq 0 ] && mkdir theirs && chown 65534 theirs; then
+	env -u INSMOD_CACHE_DIR HOME="$PWD/theirs" XDG_CACHE_HOME= "$insmod" -n $big good.ko 2> /dev/null
+	check "a HOME that is another user's (sudo kept it): no index written there" \
+		sh -c '[ -z "$(ls -A theirs)" ]'
+else
+	echo "SKIP: a HOME owned by another user needs root to make one"
+fi
 exit 0
