@@ -169,16 +169,15 @@ static bool read_at(int fd, void *buf, size_t n, uint64_t off)
 /* ---- reading ---- */
 
 /* An open index that belongs to the user and describes the file FILE
- * open on SFD as it is now, its header in *H; or -1. */
-static int open_index(const char *file, int sfd, struct index_header *h)
+ * of status ST, its header in *H; or -1. */
+static int open_index(const char *file, const struct stat *st, struct index_header *h)
 {
 	struct index_header want;
-	struct stat sst, ist;
-	const struct stat *st = &sst;
+	struct stat ist;
 	char path[PATH_MAX];
 	int fd;
 
-	if (fstat(sfd, &sst) < 0 || !index_path(file, path, sizeof(path), false))
+	if (!index_path(file, path, sizeof(path), false))
 		return -1;
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0)
@@ -306,12 +305,13 @@ static bool read_lines(int fd, uint64_t size, const struct offsets *o, char **bu
 
 /* The lines the wanted names need, read: 0, or KSYMS_INDEX_NONE /
  * KSYMS_INDEX_UNUSABLE with nothing read. */
-static int lines_for_wanted(const struct ksym_table *t, const char *file, int fd, enum ksym_format *format,
+static int lines_for_wanted(const struct ksym_table *t, const char *file, int fd,
+			    const struct stat *st, enum ksym_format *format,
 			    bool *have_ksymtab, char **lines, size_t *len, size_t *nlines)
 {
 	struct index_header h;
 	struct offsets o = { NULL, 0, 0 };
-	int ifd = open_index(file, fd, &h), r = KSYMS_INDEX_UNUSABLE;
+	int ifd = open_index(file, st, &h), r = KSYMS_INDEX_UNUSABLE;
 
 	if (ifd < 0)
 		return KSYMS_INDEX_NONE;
@@ -333,13 +333,13 @@ out:
 	return r;
 }
 
-int ksyms_index_read(struct ksym_table *t, struct ksym_file *f, int fd)
+int ksyms_index_read(struct ksym_table *t, struct ksym_file *f, int fd, const struct stat *st)
 {
 	enum ksym_format format;
 	bool have_ksymtab;
 	char *lines;
 	size_t len, n;
-	int r = lines_for_wanted(t, f->path, fd, &format, &have_ksymtab, &lines, &len, &n);
+	int r = lines_for_wanted(t, f->path, fd, st, &format, &have_ksymtab, &lines, &len, &n);
 
 	if (r)
 		return r;
@@ -479,18 +479,19 @@ static bool settled(const struct stat *st)
 	       now.tv_sec - st->st_mtim.tv_sec >= KSYMS_INDEX_SETTLED;
 }
 
-void ksyms_index_write(const struct ksym_file *f, int fd, size_t size)
+void ksyms_index_write(const struct ksym_file *f, int fd, const struct stat *before)
 {
 	enum ksym_format format = f->format;
+	size_t size = (size_t)before->st_size;
 	struct built_index b;
-	struct stat before, after;
+	struct stat after;
 	char path[PATH_MAX];
 	uint8_t *data;
 
 	if ((format != KSYMS_KALLSYMS && format != KSYMS_SYMVERS) || size < KSYMS_INDEX_MIN_FILE ||
-	    size > UINT32_MAX || fstat(fd, &before) < 0)
+	    size > UINT32_MAX)
 		return;
-	if (!settled(&before)) {
+	if (!settled(before)) {
 		log_verbose("%s: changed in the last %d seconds; not indexed yet", f->path, KSYMS_INDEX_SETTLED);
 		return;
 	}
@@ -500,12 +501,12 @@ void ksyms_index_write(const struct ksym_file *f, int fd, size_t size)
 	memcpy(b.h.magic, INDEX_MAGIC, 8);
 	b.h.version = INDEX_VERSION;
 	b.h.format = (uint32_t)format;
-	identity(&b.h, &before);
-	/* the file as it was read, or no index */
+	identity(&b.h, before);
+	/* the file as it was when opened, through both reads, or no index */
 	if (build(&b, format, (const char *)data, size) && fstat(fd, &after) == 0 &&
-	    (uint64_t)after.st_size == b.h.size && after.st_mtim.tv_nsec == before.st_mtim.tv_nsec &&
-	    after.st_mtim.tv_sec == before.st_mtim.tv_sec && after.st_ctim.tv_sec == before.st_ctim.tv_sec &&
-	    after.st_ctim.tv_nsec == before.st_ctim.tv_nsec)
+	    (uint64_t)after.st_size == b.h.size && after.st_mtim.tv_nsec == before->st_mtim.tv_nsec &&
+	    after.st_mtim.tv_sec == before->st_mtim.tv_sec && after.st_ctim.tv_sec == before->st_ctim.tv_sec &&
+	    after.st_ctim.tv_nsec == before->st_ctim.tv_nsec)
 		save(&b, path);
 	free(b.buckets);
 	free(b.entries);

@@ -54,7 +54,8 @@ bool ksyms_line_key(enum ksym_format format, const char *p, const char *end, con
 		    size_t *len, bool *ksymtab, const char **next);
 
 /* ksyms-index.c: a large regular symbol file's index, kept between runs
- * (see there).  ksyms_index_read() fills a filtered table from the lines
+ * (see there), ST the file's status taken as it was opened.
+ * ksyms_index_read() fills a filtered table from the lines
  * the index names: 0, -errno, or having changed nothing
  * KSYMS_INDEX_NONE (no index that matches the file) or
  * KSYMS_INDEX_UNUSABLE (one that cannot serve these names); the file is
@@ -75,7 +76,7 @@ bool ksyms_line_key(enum ksym_format format, const char *p, const char *end, con
 #endif
 #define KSYMS_INDEX_NONE 1
 #define KSYMS_INDEX_UNUSABLE 2
-int ksyms_index_read(struct ksym_table *t, struct ksym_file *f, int fd);
-void ksyms_index_write(const struct ksym_file *f, int fd, size_t size);
+int ksyms_index_read(struct ksym_table *t, struct ksym_file *f, int fd, const struct stat *st);
+void ksyms_index_write(const struct ksym_file *f, int fd, const struct stat *st);
 
 #endif

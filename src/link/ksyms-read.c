@@ -20,17 +20,16 @@
 #define KSYMS_MAX_BYTES (256u << 20)
 #define KSYMS_MAX_LINE (64u << 10)
 
-/* A regular file's size, when it is one and not empty; -ENODEV for
- * anything else (/proc files have no size, a pipe none to tell). */
-static int regular_size(int fd, size_t *size)
+/* A regular file's size, when it is one and not empty, and its status in
+ * *ST; -ENODEV for anything else (/proc files have no size, a pipe none
+ * to tell). */
+static int regular_size(int fd, size_t *size, struct stat *st)
 {
-	struct stat st;
-
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0)
+	if (fstat(fd, st) < 0 || !S_ISREG(st->st_mode) || st->st_size <= 0)
 		return -ENODEV;
-	if ((uint64_t)st.st_size > KSYMS_MAX_BYTES)
+	if ((uint64_t)st->st_size > KSYMS_MAX_BYTES)
 		return -EFBIG;
-	*size = (size_t)st.st_size;
+	*size = (size_t)st->st_size;
 	return 0;
 }
 
@@ -42,7 +41,8 @@ static int read_whole(int fd, struct ksym_file *f)
 	size_t cap = 0, len = 0;
 	char *buf = NULL;
 	uint8_t *whole;
-	int r = regular_size(fd, &len);
+	struct stat st;
+	int r = regular_size(fd, &len, &st);
 
 	if (r == 0 && (r = read_regular_whole(fd, len, &whole)) == 0) {
 		f->map = whole;
@@ -193,7 +193,8 @@ static int read_in_pieces(struct ksym_table *t, struct ksym_file *f, int fd, siz
 static int read_filtered(struct ksym_table *t, struct ksym_file *f, int fd)
 {
 	size_t size = 0, total = 0;
-	int r = regular_size(fd, &size), index = KSYMS_INDEX_NONE;
+	struct stat st;
+	int r = regular_size(fd, &size, &st), index = KSYMS_INDEX_NONE;
 	bool indexable;
 
 	if (r && r != -ENODEV)
@@ -201,13 +202,13 @@ static int read_filtered(struct ksym_table *t, struct ksym_file *f, int fd)
 	/* a large file through its index (ksyms-index.c), when it has one
 	 * and few names are wanted */
 	indexable = size >= KSYMS_INDEX_MIN_FILE && t->nsyms <= KSYMS_INDEX_MAX_NAMES;
-	if (indexable && (index = ksyms_index_read(t, f, fd)) <= 0)
+	if (indexable && (index = ksyms_index_read(t, f, fd, &st)) <= 0)
 		return index;
 	r = read_in_pieces(t, f, fd, &total);
 	if (!r && size && total != size)
 		r = -ESTALE;
 	if (!r && indexable && index == KSYMS_INDEX_NONE)
-		ksyms_index_write(f, fd, size);
+		ksyms_index_write(f, fd, &st);
 	return r;
 }
 
