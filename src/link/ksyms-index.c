@@ -48,7 +48,7 @@
 #include <unistd.h>
 
 #define INDEX_MAGIC "insmodKI"
-#define INDEX_VERSION 1u
+#define INDEX_VERSION 2u	/* 2: the bucket hash is 64-bit FNV-1a, cut to 32 */
 /* Lines one name may bring (a static function's name repeats in
  * kallsyms, a hash collision adds a few): more means a damaged index. */
 #define INDEX_MAX_BUCKET 4096u
@@ -61,21 +61,19 @@ struct index_header {
 	int64_t mtime_sec, mtime_nsec, ctime_sec, ctime_nsec;
 };
 
-/* FNV-1a: fixed here, whatever the table's own hash becomes. */
-static uint32_t key_hash(const char *s, size_t n)
+/* FNV-1a over N bytes, from H: fixed here, whatever the table's own hash
+ * becomes (an index's buckets depend on it). */
+#define FNV_START 14695981039346656037ull
+static uint64_t fnv1a(uint64_t h, const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;
-
 	for (size_t i = 0; i < n; i++)
-		h = (h ^ (uint8_t)s[i]) * 16777619u;
+		h = (h ^ (uint8_t)s[i]) * 1099511628211ull;
 	return h;
 }
 
-static uint64_t fnv64(uint64_t h, const char *s)
+static uint32_t key_hash(const char *s, size_t n)
 {
-	for (; *s; s++)
-		h = (h ^ (uint8_t)*s) * 1099511628211ull;
-	return h;
+	return (uint32_t)fnv1a(FNV_START, s, n);
 }
 
 /* Whether the directory at PATH belongs to the user insmod runs as.  Not
@@ -114,7 +112,7 @@ static bool cache_dir(char *dir, size_t cap, bool *mine)
 static bool index_path(const char *file, char *out, size_t cap, bool make_dir)
 {
 	char dir[PATH_MAX], cwd[PATH_MAX];
-	uint64_t h = 14695981039346656037ull;
+	uint64_t h = FNV_START;
 	bool mine;
 	int n;
 
@@ -123,9 +121,9 @@ static bool index_path(const char *file, char *out, size_t cap, bool make_dir)
 	if (file[0] != '/') {
 		if (!getcwd(cwd, sizeof(cwd)))
 			return false;
-		h = fnv64(fnv64(h, cwd), "/");
+		h = fnv1a(fnv1a(h, cwd, strlen(cwd)), "/", 1);
 	}
-	h = fnv64(h, file);
+	h = fnv1a(h, file, strlen(file));
 	if (make_dir && mine && mkdir(dir, 0700) < 0 && errno == ENOENT) {
 		/* ~/.cache itself may be missing */
 		char *slash = strrchr(dir, '/');
@@ -150,6 +148,17 @@ static void identity(struct index_header *h, const struct stat *st)
 	h->ctime_nsec = (int64_t)st->st_ctim.tv_nsec;
 }
 
+/* Whether the index of header H was made from the file of status ST. */
+static bool describes(const struct index_header *h, const struct stat *st)
+{
+	struct index_header now;
+
+	identity(&now, st);
+	return h->dev == now.dev && h->ino == now.ino && h->size == now.size &&
+	       h->mtime_sec == now.mtime_sec && h->mtime_nsec == now.mtime_nsec &&
+	       h->ctime_sec == now.ctime_sec && h->ctime_nsec == now.ctime_nsec;
+}
+
 static bool read_at(int fd, void *buf, size_t n, uint64_t off)
 {
 	size_t got = 0;
@@ -172,7 +181,6 @@ static bool read_at(int fd, void *buf, size_t n, uint64_t off)
  * of status ST, its header in *H; or -1. */
 static int open_index(const char *file, const struct stat *st, struct index_header *h)
 {
-	struct index_header want;
 	struct stat ist;
 	char path[PATH_MAX];
 	int fd;
@@ -182,14 +190,10 @@ static int open_index(const char *file, const struct stat *st, struct index_head
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0)
 		return -1;
-	memset(&want, 0, sizeof(want));
-	identity(&want, st);
 	if (fstat(fd, &ist) < 0 || !S_ISREG(ist.st_mode) || ist.st_uid != geteuid() ||
 	    (ist.st_mode & 022) || !read_at(fd, h, sizeof(*h), 0) ||
 	    memcmp(h->magic, INDEX_MAGIC, 8) != 0 || h->version != INDEX_VERSION ||
-	    (h->format != KSYMS_KALLSYMS && h->format != KSYMS_SYMVERS) || h->dev != want.dev || h->ino != want.ino ||
-	    h->size != want.size || h->mtime_sec != want.mtime_sec || h->mtime_nsec != want.mtime_nsec ||
-	    h->ctime_sec != want.ctime_sec || h->ctime_nsec != want.ctime_nsec ||
+	    (h->format != KSYMS_KALLSYMS && h->format != KSYMS_SYMVERS) || !describes(h, st) ||
 	    h->nbuckets == 0 || (h->nbuckets & (h->nbuckets - 1)) || h->nbuckets > (1u << 24) ||
 	    h->nentries > h->size ||
 	    (uint64_t)ist.st_size != sizeof(*h) + 4 * ((uint64_t)h->nbuckets + 1 + h->nentries)) {
@@ -503,10 +507,7 @@ void ksyms_index_write(const struct ksym_file *f, int fd, const struct stat *bef
 	b.h.format = (uint32_t)format;
 	identity(&b.h, before);
 	/* the file as it was when opened, through both reads, or no index */
-	if (build(&b, format, (const char *)data, size) && fstat(fd, &after) == 0 &&
-	    (uint64_t)after.st_size == b.h.size && after.st_mtim.tv_nsec == before->st_mtim.tv_nsec &&
-	    after.st_mtim.tv_sec == before->st_mtim.tv_sec && after.st_ctim.tv_sec == before->st_ctim.tv_sec &&
-	    after.st_ctim.tv_nsec == before->st_ctim.tv_nsec)
+	if (build(&b, format, (const char *)data, size) && fstat(fd, &after) == 0 && describes(&b.h, &after))
 		save(&b, path);
 	free(b.buckets);
 	free(b.entries);
