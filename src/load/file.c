@@ -109,11 +109,16 @@ static int outbuf_grow(struct outbuf *o, const char *path)
  * buffer, up to the same limit. */
 #define DECLARED_MAX_RATIO 64
 
+static uint64_t plausible(uint64_t declared, size_t in_size)
+{
+	return declared > MAX_UNPACKED_SIZE || declared / DECLARED_MAX_RATIO > in_size ? 0 : declared;
+}
+
 static void outbuf_start(struct outbuf *o, uint64_t declared, size_t in_size)
 {
 	size_t cap;
 
-	if (declared == 0 || declared > MAX_UNPACKED_SIZE || declared / DECLARED_MAX_RATIO > in_size)
+	if (plausible(declared, in_size) == 0)
 		return;
 	/* a page to spare: a decoder that fills the buffer exactly may want
 	 * one more call, with room, to report the end */
@@ -284,20 +289,22 @@ static uint64_t xz_declared_size(const uint8_t *in, size_t n)
 	return total;
 }
 
-/* liblzma's allocations, with the pages of the large ones (the
- * dictionary: 8 MiB at xz's default level) entered at once, as the output
- * buffer's are: they are written whole as the data is decoded. */
+/* liblzma's allocations.  The dictionary (8 MiB at xz's default level)
+ * is written as the data is decoded, up to the decompressed size: that
+ * much of it (*OPAQUE, the plausible declared size; 0 when unknown) gets
+ * its pages entered at once, as the output buffer does.  The whole of it
+ * would cost a 17 KB module 8 MiB of memory and 500 page faults. */
 static void *xz_alloc(void *opaque, size_t nmemb, size_t size)
 {
+	uint64_t declared = *(const uint64_t *)opaque;
 	size_t bytes = nmemb * size;
 	void *p;
 
-	(void)opaque;
 	if (size != 0 && nmemb > SIZE_MAX / size)
 		return NULL;
 	p = malloc(bytes != 0 ? bytes : 1);
 	if (p)
-		enter_pages(p, bytes);
+		enter_pages(p, declared < bytes ? (size_t)declared : bytes);
 	return p;
 }
 
@@ -307,20 +314,21 @@ static void xz_free(void *opaque, void *p)
 	free(p);
 }
 
-static const lzma_allocator xz_allocator = { xz_alloc, xz_free, NULL };
-
 static int inflate_xz(const char *path, const uint8_t *in, size_t n, struct outbuf *o)
 {
 	lzma_stream s = LZMA_STREAM_INIT;
 	lzma_ret lr = LZMA_OK;
+	uint64_t declared;
+	lzma_allocator allocator = { xz_alloc, xz_free, &declared };
 	int r = bind_xz(path);
 
 	if (r)
 		return r;
-	s.allocator = &xz_allocator;
+	declared = plausible(xz_declared_size(in, n), n);
+	s.allocator = &allocator;
 	if (xz.decoder(&s, UINT64_MAX, LZMA_CONCATENATED) != LZMA_OK)
 		return -ENOMEM;
-	outbuf_start(o, xz_declared_size(in, n), n);
+	outbuf_start(o, declared, n);
 	s.next_in = in;
 	s.avail_in = n;
 	while (lr != LZMA_STREAM_END) {
